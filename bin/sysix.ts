@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+// The `sysix` command: `sysix info [--json]` prints what sysix sees here.
+
+import { info, type SysixInfo } from '../index'
+
+const USAGE = `Usage: sysix <command>
+
+Commands:
+  info [--json]   What sysix sees on this machine: CPUs and what limits them,
+                  open-file limits, pipe sizes, the kernel, and the timestamps
+                  the current directory's filesystem keeps.
+
+Options:
+  -h, --help      Show this help.
+  -v, --version   Show sysix's version.`
+
+/** `0-3,6,8-9` for `[0, 1, 2, 3, 6, 8, 9]`, as `taskset -c` writes CPU lists. */
+export function cpuList(cpus: number[]): string {
+  const ranges: string[] = []
+  for (let i = 0; i < cpus.length; ) {
+    let j = i
+    while (j + 1 < cpus.length && cpus[j + 1] === cpus[j] + 1) {
+      j++
+    }
+    ranges.push(i === j ? `${cpus[i]}` : `${cpus[i]}-${cpus[j]}`)
+    i = j + 1
+  }
+  return ranges.join(',') || 'none'
+}
+
+function bytes(n: number | null): string {
+  if (n === null) {
+    return 'unknown'
+  }
+  const units = ['bytes', 'KiB', 'MiB', 'GiB']
+  let unit = 0
+  while (n >= 1024 && n % 1024 === 0 && unit < units.length - 1) {
+    n /= 1024
+    unit++
+  }
+  return `${n} ${units[unit]}`
+}
+
+function limit(n: number | null): string {
+  return n === null ? 'unlimited' : String(n)
+}
+
+function yesNo(flag: boolean): string {
+  return flag ? 'yes' : 'no'
+}
+
+/** The human-readable report. */
+export function format(report: SysixInfo): string {
+  const { runtime, kernel, cpu, openFiles, pipe, cwd } = report
+  const quota = cpu.quota
+    ? `${cpu.quota.cpus} CPUs (${cpu.quota.quotaUs} of every ${cpu.quota.periodUs} µs, cgroup v${cpu.quota.version} ${cpu.quota.cgroup})`
+    : 'none'
+  const filesystem = cwd
+    ? [
+        `current dir     ${cwd.path}`,
+        `  filesystem    ${cwd.fstype ?? 'unknown'}${cwd.mountPoint ? ` mounted on ${cwd.mountPoint}` : ''}`,
+        `  birth times   ${yesNo(cwd.birthTimes)}`,
+        `  ns timestamps ${yesNo(cwd.nanosecondTimes)}`,
+      ]
+    : ['current dir     cannot be read']
+  return [
+    `sysix ${report.sysix.version} on ${runtime.name} ${runtime.version} (Node-API ${runtime.napi ?? 'unknown'})`,
+    `kernel          ${kernel.name} ${kernel.release} ${kernel.machine}`,
+    `cpus            ${cpu.count} usable (cpuCount)`,
+    `  physical      ${cpu.physical} cores`,
+    `  affinity      ${cpuList(cpu.affinity)} (${cpu.affinity.length} CPUs)`,
+    `  cgroup quota  ${quota}`,
+    `  node          os.cpus().length ${cpu.nodeCpus}, os.availableParallelism() ${cpu.nodeAvailableParallelism}`,
+    `open files      ${limit(openFiles.soft)} (hard limit ${limit(openFiles.hard)})`,
+    `pipes           ${bytes(pipe.defaultCapacity)} by default, up to ${bytes(pipe.maxCapacity)} unprivileged`,
+    ...filesystem,
+  ].join('\n')
+}
+
+function main(args: string[]): number {
+  const [command, ...options] = args
+  if (command === '-h' || command === '--help' || command === 'help') {
+    console.log(USAGE)
+    return 0
+  }
+  if (command === '-v' || command === '--version') {
+    console.log((require('../package.json') as { version: string }).version)
+    return 0
+  }
+  if (command !== 'info') {
+    console.error(command === undefined ? USAGE : `sysix: unknown command '${command}'\n\n${USAGE}`)
+    return 2
+  }
+  const unknown = options.find((option) => option !== '--json')
+  if (unknown !== undefined) {
+    console.error(`sysix: unknown option '${unknown}' for info\n\n${USAGE}`)
+    return 2
+  }
+  const report = info()
+  console.log(options.length > 0 ? JSON.stringify(report, null, 2) : format(report))
+  return 0
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2))
+}

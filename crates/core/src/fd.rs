@@ -1,0 +1,50 @@
+//! Descriptor ownership: duplicating, checking and closing descriptors.
+//!
+//! Ownership itself is std's [`OwnedFd`] and [`BorrowedFd`] (the types
+//! io-lifetimes gave to std): an `OwnedFd` closes exactly once, when dropped or
+//! passed to [`close`].
+
+use std::os::fd::{BorrowedFd, IntoRawFd, OwnedFd, RawFd};
+
+use rustix::io::{fcntl_dupfd_cloexec, fcntl_getfd};
+
+use crate::error::{Result, Syscall};
+
+/// The lowest number [`dup`] hands out, so that a duplicate never lands on
+/// standard input, output or error, as std's `try_clone_to_owned` does.
+const FIRST_NON_STDIO_FD: RawFd = 3;
+
+/// `fcntl(fd, F_DUPFD_CLOEXEC, 3)`—Duplicates a descriptor, close-on-exec.
+///
+/// # References
+///  - [Linux `fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
+pub fn dup(fd: BorrowedFd<'_>) -> Result<OwnedFd> {
+    fcntl_dupfd_cloexec(fd, FIRST_NON_STDIO_FD).syscall("fcntl")
+}
+
+/// `fcntl(fd, F_GETFD)`—Checks that a descriptor number is open.
+///
+/// Fails with `EBADF` when it is not, without touching the descriptor.
+///
+/// # References
+///  - [Linux `fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
+pub fn check_open(fd: BorrowedFd<'_>) -> Result<()> {
+    fcntl_getfd(fd).map(drop).syscall("fcntl")
+}
+
+/// `close(fd)`—Closes a descriptor and reports what the kernel said.
+///
+/// Dropping an [`OwnedFd`] closes it too but ignores the result; this reports
+/// it (`EIO` from a network filesystem, or `EBADF` when something closed the
+/// number behind its owner's back). The descriptor is gone either way: Linux
+/// frees the number before it reports any error, so a failed close must never
+/// be retried.
+///
+/// # References
+///  - [Linux `close(2)`](https://man7.org/linux/man-pages/man2/close.2.html)
+pub fn close(fd: OwnedFd) -> Result<()> {
+    let raw = fd.into_raw_fd();
+    // SAFETY: `raw` came from an `OwnedFd` that gave up ownership just above,
+    // so nothing else owns or will close this number.
+    unsafe { rustix::io::try_close(raw) }.syscall("close")
+}

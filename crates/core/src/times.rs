@@ -1,0 +1,232 @@
+//! File timestamps to the nanosecond: [filetime]'s `FileTime` values, read
+//! with `statx` and set with `utimensat`/`futimens`.
+//!
+//! filetime's own setters take whole pairs of times and, by path, open the
+//! file (which blocks on a FIFO and needs read or write permission), and its
+//! readers take std's `Metadata`, which cannot describe a descriptor without
+//! following symlinks. So this module keeps filetime's type and its meaning
+//! (seconds and nanoseconds since the Unix epoch, Unix-style, before 1970
+//! included) and makes the calls `touch(1)` makes: a path is never opened, and
+//! each time may be set, set to the kernel's "now", or left alone.
+//!
+//! [filetime]: https://docs.rs/filetime
+
+pub use filetime::FileTime;
+use rustix::fs::{
+    futimens, statat, statx, utimensat, AtFlags, StatxFlags, Timespec, Timestamps, CWD, UTIME_NOW,
+    UTIME_OMIT,
+};
+use rustix::io::Errno;
+
+use crate::error::{Result, Syscall, WithPath};
+use crate::Target;
+
+/// The four timestamps of a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileTimes {
+    /// Last access (`st_atime`).
+    pub accessed: FileTime,
+    /// Last modification of the contents (`st_mtime`).
+    pub modified: FileTime,
+    /// Last change of the inode (`st_ctime`); only the kernel sets it.
+    pub changed: FileTime,
+    /// Creation (`stx_btime`), where the kernel and the filesystem record it.
+    pub created: Option<FileTime>,
+}
+
+/// What to do with one timestamp when setting times.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetTime {
+    /// Leave it as it is (`UTIME_OMIT`).
+    Omit,
+    /// Set it to the kernel's current time (`UTIME_NOW`); unlike an explicit
+    /// time this needs only write permission, not ownership.
+    Now,
+    /// Set it to this time.
+    At(FileTime),
+}
+
+/// `statx(target, STATX_ATIME | STATX_MTIME | STATX_CTIME | STATX_BTIME)`—The
+/// timestamps of a file.
+///
+/// With `follow_symlinks` false, a symlink's own times are read. On kernels
+/// without `statx` (before 4.11, or behind a seccomp filter that refuses it)
+/// this falls back to `fstatat`, which has no creation time.
+///
+/// # References
+///  - [Linux `statx(2)`](https://man7.org/linux/man-pages/man2/statx.2.html)
+pub fn file_times(target: Target<'_>, follow_symlinks: bool) -> Result<FileTimes> {
+    let mask = StatxFlags::ATIME | StatxFlags::MTIME | StatxFlags::CTIME | StatxFlags::BTIME;
+    let stx = match target {
+        Target::Path(path) => statx(CWD, path, at_flags(follow_symlinks), mask),
+        Target::Fd(fd) => statx(fd, "", AtFlags::EMPTY_PATH, mask),
+    };
+    match stx {
+        Ok(stx) => Ok(FileTimes {
+            accessed: FileTime::from_unix_time(stx.stx_atime.tv_sec, stx.stx_atime.tv_nsec),
+            modified: FileTime::from_unix_time(stx.stx_mtime.tv_sec, stx.stx_mtime.tv_nsec),
+            changed: FileTime::from_unix_time(stx.stx_ctime.tv_sec, stx.stx_ctime.tv_nsec),
+            created: (StatxFlags::from_bits_retain(stx.stx_mask).contains(StatxFlags::BTIME))
+                .then(|| FileTime::from_unix_time(stx.stx_btime.tv_sec, stx.stx_btime.tv_nsec)),
+        }),
+        Err(Errno::NOSYS) => file_times_without_statx(target, follow_symlinks),
+        Err(errno) => Err(crate::Error::new(errno, "statx")).with_path(target.path()),
+    }
+}
+
+/// `fstatat`—The fallback of [`file_times`] for kernels without `statx`.
+// The width of `st_*time` and `st_*time_nsec` differs between architectures.
+#[allow(clippy::unnecessary_cast)]
+fn file_times_without_statx(target: Target<'_>, follow_symlinks: bool) -> Result<FileTimes> {
+    let st = match target {
+        Target::Path(path) => statat(CWD, path, at_flags(follow_symlinks)),
+        Target::Fd(fd) => statat(fd, "", AtFlags::EMPTY_PATH),
+    }
+    .syscall("fstatat")
+    .with_path(target.path())?;
+    let time = |secs, nanos| FileTime::from_unix_time(secs as i64, nanos as u32);
+    Ok(FileTimes {
+        accessed: time(st.st_atime, st.st_atime_nsec),
+        modified: time(st.st_mtime, st.st_mtime_nsec),
+        changed: time(st.st_ctime, st.st_ctime_nsec),
+        created: None,
+    })
+}
+
+/// `utimensat(path)` or `futimens(fd)`—Sets the access and modification times
+/// of a file, each to a time, to now, or not at all.
+///
+/// A path is never opened, so this works on a FIFO without blocking and on a
+/// file its owner cannot read or write. With `follow_symlinks` false a
+/// symlink's own times are set. The filesystem stores what it can: times
+/// beyond its range are clamped and its granularity may drop nanoseconds.
+///
+/// # References
+///  - [Linux `utimensat(2)`](https://man7.org/linux/man-pages/man2/utimensat.2.html)
+pub fn set_file_times(
+    target: Target<'_>,
+    accessed: SetTime,
+    modified: SetTime,
+    follow_symlinks: bool,
+) -> Result<()> {
+    let times = Timestamps {
+        last_access: timespec(accessed),
+        last_modification: timespec(modified),
+    };
+    match target {
+        Target::Path(path) => utimensat(CWD, path, &times, at_flags(follow_symlinks))
+            .syscall("utimensat")
+            .with_path(Some(path)),
+        Target::Fd(fd) => futimens(fd, &times).syscall("futimens"),
+    }
+}
+
+fn timespec(time: SetTime) -> Timespec {
+    match time {
+        SetTime::Omit => Timespec {
+            tv_sec: 0,
+            tv_nsec: UTIME_OMIT,
+        },
+        SetTime::Now => Timespec {
+            tv_sec: 0,
+            tv_nsec: UTIME_NOW,
+        },
+        SetTime::At(time) => Timespec {
+            tv_sec: time.unix_seconds(),
+            tv_nsec: time.nanoseconds().into(),
+        },
+    }
+}
+
+fn at_flags(follow_symlinks: bool) -> AtFlags {
+    if follow_symlinks {
+        AtFlags::empty()
+    } else {
+        AtFlags::SYMLINK_NOFOLLOW
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn temp_file(name: &str) -> PathBuf {
+        let path = std::env::temp_dir().join(format!("sysix-core-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        std::fs::write(&path, b"").unwrap();
+        path
+    }
+
+    #[test]
+    fn set_then_read_is_exact_before_1970_and_after_2038() {
+        let path = temp_file("exact");
+        for (secs, nanos) in [
+            (-1_234_567_890, 123_456_789),
+            (4_102_444_800, 999_999_999),
+            (0, 1),
+        ] {
+            let time = FileTime::from_unix_time(secs, nanos);
+            set_file_times(
+                Target::Path(&path),
+                SetTime::At(time),
+                SetTime::At(time),
+                true,
+            )
+            .unwrap();
+            let times = file_times(Target::Path(&path), true).unwrap();
+            assert_eq!((times.accessed, times.modified), (time, time));
+        }
+        std::fs::remove_file(path).unwrap();
+    }
+
+    #[test]
+    fn omitted_time_is_left_alone() {
+        let path = temp_file("omit");
+        let a = FileTime::from_unix_time(1_000_000_000, 5);
+        let m = FileTime::from_unix_time(1_500_000_000, 7);
+        set_file_times(Target::Path(&path), SetTime::At(a), SetTime::At(m), true).unwrap();
+        set_file_times(Target::Path(&path), SetTime::Omit, SetTime::Now, true).unwrap();
+        let times = file_times(Target::Path(&path), true).unwrap();
+        assert_eq!(times.accessed, a);
+        assert!(times.modified > m);
+        std::fs::remove_file(path).unwrap();
+    }
+
+    #[test]
+    fn symlink_times_without_following() {
+        let path = temp_file("target");
+        let link = path.with_extension("link");
+        let _ = std::fs::remove_file(&link);
+        std::os::unix::fs::symlink(&path, &link).unwrap();
+        let time = FileTime::from_unix_time(86_400, 42);
+        set_file_times(
+            Target::Path(&link),
+            SetTime::At(time),
+            SetTime::At(time),
+            false,
+        )
+        .unwrap();
+        assert_eq!(
+            file_times(Target::Path(&link), false).unwrap().modified,
+            time
+        );
+        assert_ne!(
+            file_times(Target::Path(&link), true).unwrap().modified,
+            time
+        );
+        std::fs::remove_file(link).unwrap();
+        std::fs::remove_file(path).unwrap();
+    }
+
+    #[test]
+    fn missing_file_names_the_call_and_path() {
+        let missing = std::path::Path::new("/nonexistent/sysix");
+        let err = file_times(Target::Path(missing), true).unwrap_err();
+        assert_eq!((err.errno, err.syscall), (Errno::NOENT, "statx"));
+        assert_eq!(err.path.as_deref(), Some(missing));
+        let err =
+            set_file_times(Target::Path(missing), SetTime::Now, SetTime::Now, true).unwrap_err();
+        assert_eq!((err.errno, err.syscall), (Errno::NOENT, "utimensat"));
+    }
+}

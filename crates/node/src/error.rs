@@ -1,0 +1,75 @@
+//! System errors shaped like Node's `fs` errors.
+//!
+//! `ENOENT: no such file or directory, statx '/x'`, with `errno` (negative,
+//! as Node has it), `code`, `syscall`, `path` and `dest` as own properties in
+//! Node's order. Argument errors (`TypeError`, `RangeError`) are raised by the
+//! TypeScript layer before any call reaches this crate.
+
+use std::ptr;
+
+use napi::bindgen_prelude::{JsObjectValue, Object, ToNapiValue};
+use napi::{check_status, sys, Env, JsValue, Status};
+
+use crate::errno;
+
+/// Converts a core result into a napi result, building the JavaScript error
+/// object for a failure.
+pub(crate) fn sync<T>(env: &Env, result: sysix_core::Result<T>) -> napi::Result<T> {
+    result.map_err(|error| to_js(env, &error))
+}
+
+/// The JavaScript `Error` for a failed system call, ready to be thrown or to
+/// reject a promise.
+pub(crate) fn to_js(env: &Env, error: &sysix_core::Error) -> napi::Error {
+    match build(env, error) {
+        Ok(object) => napi::Error::from(object.to_unknown()),
+        Err(failure) => failure,
+    }
+}
+
+fn build<'env>(env: &'env Env, error: &sysix_core::Error) -> napi::Result<Object<'env>> {
+    let (code, description) = errno::describe(error.errno);
+    let path = error.path.as_ref().map(|p| p.to_string_lossy());
+    let dest = error.dest.as_ref().map(|p| p.to_string_lossy());
+    let mut message = format!("{code}: {description}, {}", error.syscall);
+    if let Some(path) = &path {
+        message.push_str(&format!(" '{path}'"));
+    }
+    if let Some(dest) = &dest {
+        message.push_str(&format!(" -> '{dest}'"));
+    }
+
+    let mut object = new_error(env, &message)?;
+    object.set_named_property("errno", -error.errno.raw_os_error())?;
+    object.set_named_property("code", code)?;
+    object.set_named_property("syscall", error.syscall)?;
+    if let Some(path) = path {
+        object.set_named_property("path", path.as_ref())?;
+    }
+    if let Some(dest) = dest {
+        object.set_named_property("dest", dest.as_ref())?;
+    }
+    Ok(object)
+}
+
+/// `new Error(message)` without the `code` property `napi_create_error` would
+/// add first, so that the properties come in Node's order.
+fn new_error<'env>(env: &'env Env, message: &str) -> napi::Result<Object<'env>> {
+    // SAFETY: `env` is the live environment of the current call, and
+    // `to_napi_value` copies `message` into a new JavaScript string.
+    let message = unsafe { ToNapiValue::to_napi_value(env.raw(), message) }?;
+    let mut error = ptr::null_mut();
+    // SAFETY: napi_create_error accepts a null `code`, `message` is a string
+    // value of this environment, and `error` is a valid place for the result.
+    check_status!(
+        unsafe { sys::napi_create_error(env.raw(), ptr::null_mut(), message, &mut error) },
+        "Failed to create an Error"
+    )?;
+    Ok(Object::from_raw(env.raw(), error))
+}
+
+/// An argument the TypeScript layer should have refused: only reachable by
+/// calling the internal binding directly.
+pub(crate) fn invalid_arg(message: impl Into<String>) -> napi::Error {
+    napi::Error::new(Status::InvalidArg, message.into())
+}

@@ -1,0 +1,53 @@
+// How many CPUs this process may use.
+
+import type { CpuQuota } from '../binding'
+import { native } from './binding'
+
+export type { CpuQuota }
+
+/**
+ * The number of CPUs this process may really use: the CPUs in its affinity
+ * mask (`taskset`, `sched_setaffinity`), capped by the cgroup v1 or v2 CPU
+ * quota of its cgroup (a container's `--cpus`), a fractional quota rounded
+ * up; at least 1. Size thread pools with this.
+ *
+ * `os.cpus().length` counts every CPU of the machine, and
+ * `os.availableParallelism()` applies the quota only on Node versions whose
+ * libuv reads cgroups (1.49 and later), rounding it down from 1.52.
+ *
+ * @see https://man7.org/linux/man-pages/man2/sched_getaffinity.2.html
+ * @see https://docs.kernel.org/scheduler/sched-bwc.html
+ */
+export function cpuCount(): number {
+  return native.cpuCount()
+}
+
+/**
+ * The number of physical cores of the machine, from `/proc/cpuinfo`: every
+ * core, whatever the affinity mask or quota, with SMT siblings counted once.
+ * Where `/proc/cpuinfo` shows no topology (many ARM kernels) it is
+ * {@link cpuCount}.
+ */
+export function physicalCpuCount(): number {
+  return native.physicalCpuCount()
+}
+
+/**
+ * The CPUs this thread may run on, ascending, as `taskset -p` shows them.
+ *
+ * @see https://man7.org/linux/man-pages/man2/sched_getaffinity.2.html
+ */
+export function cpuAffinity(): number[] {
+  return native.cpuAffinity()
+}
+
+/**
+ * The tightest cgroup CPU quota over this process, from its own cgroup up to
+ * the root (cgroup v1 `cpu.cfs_quota_us`/`cpu.cfs_period_us`, or v2
+ * `cpu.max`), or `null` where no cgroup limits CPU time.
+ *
+ * @see https://man7.org/linux/man-pages/man7/cgroups.7.html
+ */
+export function cpuQuota(): CpuQuota | null {
+  return native.cpuQuota()
+}

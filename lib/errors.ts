@@ -1,0 +1,90 @@
+// Argument errors worded as Node's own (`lib/internal/errors.js`), so that
+// code handling `err.code === 'ERR_INVALID_ARG_TYPE'` for `fs` handles sysix
+// alike. System errors are built by the native binding.
+
+import { constants } from 'node:os'
+import { inspect } from 'node:util'
+
+/** An error with Node's `code` property. */
+export interface NodeError extends Error {
+  code: string
+}
+
+/** A system error, as Node's `fs` throws it. */
+export interface SystemError extends NodeError {
+  /** The negated error number (`-2` for `ENOENT`). */
+  errno: number
+  /** The system call that failed. */
+  syscall: string
+  /** The path the call was given, if any. */
+  path?: string
+  /** The second path of a two-path call, if any. */
+  dest?: string
+}
+
+function withCode<E extends Error>(error: E, code: string): E & NodeError {
+  return Object.assign(error, { code })
+}
+
+/** `"argument"` for a parameter, `"property"` for an option (`options.x`). */
+function kind(name: string): string {
+  return name.includes('.') ? 'property' : 'argument'
+}
+
+/** How Node describes a value it refused: `type number (1)`, `an instance of Foo`, `null`. */
+function describe(value: unknown): string {
+  if (value === null || value === undefined) {
+    return String(value)
+  }
+  if (typeof value === 'function') {
+    return `function ${value.name}`
+  }
+  if (typeof value === 'object') {
+    const name = (value as { constructor?: { name?: string } }).constructor?.name
+    return name ? `an instance of ${name}` : inspect(value, { depth: -1 })
+  }
+  let shown = inspect(value, { colors: false })
+  if (shown.length > 28) {
+    shown = `${shown.slice(0, 25)}...`
+  }
+  return `type ${typeof value} (${shown})`
+}
+
+/** `TypeError [ERR_INVALID_ARG_TYPE]`: `expected` reads like "of type number". */
+export function invalidArgType(name: string, expected: string, actual: unknown): TypeError & NodeError {
+  return withCode(
+    new TypeError(`The "${name}" ${kind(name)} must be ${expected}. Received ${describe(actual)}`),
+    'ERR_INVALID_ARG_TYPE',
+  )
+}
+
+/** `TypeError [ERR_INVALID_ARG_VALUE]`: `reason` reads like "must be a file URL". */
+export function invalidArgValue(name: string, value: unknown, reason: string): TypeError & NodeError {
+  return withCode(
+    new TypeError(`The ${kind(name)} '${name}' ${reason}. Received ${inspect(value)}`),
+    'ERR_INVALID_ARG_VALUE',
+  )
+}
+
+/** `RangeError [ERR_OUT_OF_RANGE]`: `range` reads like ">= 0 && <= 10". */
+export function outOfRange(name: string, range: string, received: unknown): RangeError & NodeError {
+  const shown = typeof received === 'bigint' ? `${received}n` : typeof received === 'number' ? String(received) : inspect(received)
+  return withCode(
+    new RangeError(`The value of "${name}" is out of range. It must be ${range}. Received ${shown}`),
+    'ERR_OUT_OF_RANGE',
+  )
+}
+
+/**
+ * `EBADF` for a descriptor sysix knows to be closed, thrown without a system
+ * call, as Node does for a closed `FileHandle`; `syscall` names the sysix
+ * function that refused it.
+ */
+export function closedFd(syscall: string): SystemError {
+  const errno = constants.errno.EBADF
+  return Object.assign(new Error(`EBADF: bad file descriptor, ${syscall}`), {
+    errno: -errno,
+    code: 'EBADF',
+    syscall,
+  })
+}

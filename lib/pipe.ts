@@ -1,0 +1,90 @@
+// Anonymous pipes and duplicates of the standard streams.
+
+import { native } from './binding'
+import { ownedFromNative, toFdArg, type FdLike, type OwnedFd } from './fd'
+import { INT32_MAX, validateBoolean, validateInteger, validateOptions } from './validate'
+
+/** Options of {@link pipe}. */
+export interface PipeOptions {
+  /** Open both ends `O_NONBLOCK`: reads and writes that would wait fail with `EAGAIN`. Default `false`. */
+  nonBlocking?: boolean
+  /**
+   * Packet mode (`O_DIRECT`, Linux 3.4): each write of up to `PIPE_BUF`
+   * (4096) bytes is one packet, and each read returns at most one packet.
+   * Default `false`.
+   */
+  direct?: boolean
+}
+
+/** The two ends of a pipe. */
+export interface Pipe {
+  /** The end to read from. */
+  reader: OwnedFd
+  /** The end to write to. */
+  writer: OwnedFd
+}
+
+/**
+ * Creates an anonymous pipe. Both ends are close-on-exec, so a child process
+ * gets only the end it is given as `stdio`, and the reader sees end-of-file
+ * once every writer is closed. Node has no such call: `child_process`'s
+ * `'pipe'` is a socketpair.
+ *
+ * @example
+ * ```ts
+ * const { reader, writer } = pipe()
+ * const child = spawn('sort', [], { stdio: [reader.fd, 'inherit', 'inherit'] })
+ * reader.close() // the child has its own copy
+ * fs.writeSync(writer.fd, 'b\na\n')
+ * writer.close() // sort sees end-of-file
+ * ```
+ *
+ * @see https://man7.org/linux/man-pages/man2/pipe.2.html
+ * @see https://man7.org/linux/man-pages/man7/pipe.7.html
+ */
+export function pipe(options?: PipeOptions): Pipe {
+  const { nonBlocking, direct } = validateOptions(options)
+  const ends = native.pipe(
+    validateBoolean(nonBlocking, 'options.nonBlocking', false),
+    validateBoolean(direct, 'options.direct', false),
+  )
+  return { reader: ownedFromNative(ends.reader), writer: ownedFromNative(ends.writer) }
+}
+
+/**
+ * The capacity of a pipe's buffer in bytes (64 KiB by default): how much can
+ * be written before a writer waits.
+ *
+ * @see https://man7.org/linux/man-pages/man2/fcntl.2.html (`F_GETPIPE_SZ`)
+ */
+export function pipeCapacity(fd: FdLike): number {
+  return native.pipeCapacity(toFdArg(fd, 'fd', 'pipeCapacity'))
+}
+
+/**
+ * Resizes a pipe's buffer and returns the capacity the kernel chose: `bytes`
+ * rounded up to a power-of-two number of pages. Beyond
+ * `/proc/sys/fs/pipe-max-size` it needs `CAP_SYS_RESOURCE` (`EPERM`);
+ * shrinking below what the pipe holds fails with `EBUSY`.
+ *
+ * @see https://man7.org/linux/man-pages/man2/fcntl.2.html (`F_SETPIPE_SZ`)
+ */
+export function setPipeCapacity(fd: FdLike, bytes: number): number {
+  const arg = toFdArg(fd, 'fd', 'setPipeCapacity')
+  return native.setPipeCapacity(arg, validateInteger(bytes, 'bytes', 0, INT32_MAX))
+}
+
+/** A new descriptor for standard input, close-on-exec (os_pipe's `dup_stdin`). */
+export function dupStdin(): OwnedFd {
+  return ownedFromNative(native.dupStdin())
+}
+
+/** A new descriptor for standard output, close-on-exec (os_pipe's `dup_stdout`). */
+export function dupStdout(): OwnedFd {
+  return ownedFromNative(native.dupStdout())
+}
+
+/** A new descriptor for standard error, close-on-exec (os_pipe's `dup_stderr`). */
+export function dupStderr(): OwnedFd {
+  return ownedFromNative(native.dupStderr())
+}

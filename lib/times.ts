@@ -1,0 +1,115 @@
+// File timestamps to the nanosecond.
+
+import type { FileTimes } from '../binding'
+import { native } from './binding'
+import { invalidArgType, invalidArgValue, outOfRange } from './errors'
+import { toTarget, type PathOrFd } from './fd'
+import { validateBoolean, validateOptions } from './validate'
+
+export type { FileTimes }
+
+/**
+ * A time to set: a `bigint` of nanoseconds since the Unix epoch, a `Date`, a
+ * `number` of milliseconds since the epoch (as `Date.now()` returns), or
+ * `'now'` for the kernel's current time. Times before 1970 are negative.
+ */
+export type TimeLike = bigint | Date | number | 'now'
+
+/** The times to set; an omitted one is left as it is. */
+export interface SetFileTimes {
+  /** The new access time. */
+  atime?: TimeLike
+  /** The new modification time. */
+  mtime?: TimeLike
+}
+
+/** Options of the file-time functions. */
+export interface FileTimesOptions {
+  /** Act on the file a symlink points to (`true`, the default) or on the link itself. Ignored for descriptors. */
+  followSymlinks?: boolean
+}
+
+/** The range of a kernel `timespec`: a signed 64-bit count of seconds. */
+const MIN_NS = -(2n ** 63n) * 1_000_000_000n
+const MAX_NS = (2n ** 63n - 1n) * 1_000_000_000n + 999_999_999n
+const NS_PER_MS = 1_000_000n
+
+function toTime(value: unknown, name: string): bigint | 'now' | undefined {
+  let ns: bigint
+  if (value === undefined || value === 'now') {
+    return value
+  } else if (typeof value === 'bigint') {
+    ns = value
+  } else if (typeof value === 'number' || value instanceof Date) {
+    const ms = typeof value === 'number' ? value : value.getTime()
+    if (!Number.isFinite(ms)) {
+      throw outOfRange(name, value instanceof Date ? 'a valid Date' : 'a finite number of milliseconds', value)
+    }
+    const whole = Math.trunc(ms)
+    ns = BigInt(whole) * NS_PER_MS + BigInt(Math.round((ms - whole) * 1e6))
+  } else if (typeof value === 'string') {
+    throw invalidArgValue(name, value, "must be 'now' if it is a string")
+  } else {
+    throw invalidArgType(name, "of type bigint or number, 'now', or an instance of Date", value)
+  }
+  if (ns < MIN_NS || ns > MAX_NS) {
+    throw outOfRange(name, 'within a signed 64-bit count of seconds', value)
+  }
+  return ns
+}
+
+function followSymlinks(options: FileTimesOptions | undefined): boolean {
+  return validateBoolean(validateOptions(options).followSymlinks, 'options.followSymlinks', true)
+}
+
+/**
+ * The access, modification, change and birth times of a file, as `bigint`
+ * nanoseconds since the Unix epoch, exactly as the kernel keeps them (what
+ * `stat --format='%.9X %.9Y %.9Z %.9W'` prints). `birthtimeNs` is `null`
+ * where the kernel or the filesystem records no creation time (Node shows
+ * the change time there instead).
+ *
+ * `target` is a path (`string`, `Buffer`, `file:` URL) or a descriptor.
+ *
+ * @see https://man7.org/linux/man-pages/man2/statx.2.html
+ */
+export function fileTimesSync(target: PathOrFd, options?: FileTimesOptions): FileTimes {
+  return native.fileTimesSync(toTarget(target, 'target', 'fileTimesSync'), followSymlinks(options))
+}
+
+/** {@link fileTimesSync} on the libuv threadpool. */
+export async function fileTimes(target: PathOrFd, options?: FileTimesOptions): Promise<FileTimes> {
+  return native.fileTimes(toTarget(target, 'target', 'fileTimes'), followSymlinks(options))
+}
+
+function timesArgs(times: SetFileTimes): [bigint | 'now' | undefined, bigint | 'now' | undefined] {
+  if (typeof times !== 'object' || times === null) {
+    throw invalidArgType('times', 'of type object', times)
+  }
+  return [toTime(times.atime, 'times.atime'), toTime(times.mtime, 'times.mtime')]
+}
+
+/**
+ * Sets a file's access and/or modification time to the nanosecond; a time
+ * left out stays as it is (`UTIME_OMIT`), and `'now'` takes the kernel's
+ * clock (`UTIME_NOW`, which needs only write permission, not ownership).
+ *
+ * A path is never opened, as `touch` does it: this works on a FIFO without
+ * blocking and on a file its owner cannot read. With `followSymlinks: false`
+ * a symlink's own times are set. The filesystem stores what it can: a time
+ * beyond its range is clamped, and a coarse filesystem drops nanoseconds.
+ *
+ * @see https://man7.org/linux/man-pages/man2/utimensat.2.html
+ */
+export function setFileTimesSync(target: PathOrFd, times: SetFileTimes, options?: FileTimesOptions): void {
+  const arg = toTarget(target, 'target', 'setFileTimesSync')
+  const [atime, mtime] = timesArgs(times)
+  native.setFileTimesSync(arg, atime, mtime, followSymlinks(options))
+}
+
+/** {@link setFileTimesSync} on the libuv threadpool. */
+export async function setFileTimes(target: PathOrFd, times: SetFileTimes, options?: FileTimesOptions): Promise<void> {
+  const arg = toTarget(target, 'target', 'setFileTimes')
+  const [atime, mtime] = timesArgs(times)
+  return native.setFileTimes(arg, atime, mtime, followSymlinks(options))
+}

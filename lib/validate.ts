@@ -1,0 +1,77 @@
+// Argument checks shared by every function, raising Node's errors before any
+// call reaches the native binding.
+
+import { fileURLToPath } from 'node:url'
+
+import { invalidArgType, invalidArgValue, outOfRange } from './errors'
+
+/** A path, as Node's `fs` takes one. A `Buffer` carries names that are not UTF-8. */
+export type PathLike = string | Buffer | Uint8Array | URL
+
+/** The largest descriptor number, and largest `int`, the kernel takes. */
+export const INT32_MAX = 2 ** 31 - 1
+
+/** Checks that `value` is an integer from `min` to `max`. */
+export function validateInteger(value: unknown, name: string, min: number, max: number): number {
+  if (typeof value !== 'number') {
+    throw invalidArgType(name, 'of type number', value)
+  }
+  if (!Number.isInteger(value)) {
+    throw outOfRange(name, 'an integer', value)
+  }
+  if (value < min || value > max) {
+    throw outOfRange(name, `>= ${min} && <= ${max}`, value)
+  }
+  return value
+}
+
+/** Checks an optional boolean option, returning `fallback` when it is absent. */
+export function validateBoolean(value: unknown, name: string, fallback: boolean): boolean {
+  if (value === undefined) {
+    return fallback
+  }
+  if (typeof value !== 'boolean') {
+    throw invalidArgType(name, 'of type boolean', value)
+  }
+  return value
+}
+
+/** Checks an options argument: absent (`undefined` or `null`) or an object. */
+export function validateOptions<T extends object>(value: T | null | undefined, name = 'options'): Partial<T> {
+  if (value === undefined || value === null) {
+    return {}
+  }
+  if (typeof value !== 'object') {
+    throw invalidArgType(name, 'of type object', value)
+  }
+  return value
+}
+
+/** Whether `value` is a path rather than a descriptor. */
+export function isPathLike(value: unknown): value is PathLike {
+  return typeof value === 'string' || value instanceof Uint8Array || value instanceof URL
+}
+
+/**
+ * A path as the binding takes it: a string or the bytes of a `Buffer`, with
+ * a `file:` URL converted as Node converts it. A NUL byte is refused, since
+ * the kernel would read the path only up to it.
+ */
+export function toPath(value: unknown, name: string): string | Uint8Array {
+  if (value instanceof URL) {
+    value = fileURLToPath(value)
+  }
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) {
+      throw invalidArgValue(name, value, 'must be a string, Uint8Array, or URL without null bytes')
+    }
+    return value
+  }
+  if (value instanceof Uint8Array) {
+    if (value.includes(0)) {
+      throw invalidArgValue(name, value, 'must be a string, Uint8Array, or URL without null bytes')
+    }
+    return value
+  }
+  throw invalidArgType(name, 'of type string or an instance of Buffer or URL', value)
+}
