@@ -14,7 +14,7 @@ Options:
   -h, --help      Show this help.
   -v, --version   Show sysix's version.`
 
-/** `0-3,6,8-9` for `[0, 1, 2, 3, 6, 8, 9]`, as `taskset -c` writes CPU lists. */
+/** `0-3,6,8,9` for `[0, 1, 2, 3, 6, 8, 9]`: runs of three or more as ranges, as `taskset -pc` writes CPU lists. */
 export function cpuList(cpus: number[]): string {
   const ranges: string[] = []
   for (let i = 0; i < cpus.length; ) {
@@ -22,7 +22,7 @@ export function cpuList(cpus: number[]): string {
     while (j + 1 < cpus.length && cpus[j + 1] === cpus[j] + 1) {
       j++
     }
-    ranges.push(i === j ? `${cpus[i]}` : `${cpus[i]}-${cpus[j]}`)
+    ranges.push(j - i >= 2 ? `${cpus[i]}-${cpus[j]}` : cpus.slice(i, j + 1).join(','))
     i = j + 1
   }
   return ranges.join(',') || 'none'

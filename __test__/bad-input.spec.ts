@@ -1,0 +1,107 @@
+// Every export fed wrong types, NaN, huge and negative numbers, empty and
+// NUL-containing paths: each call must throw (or reject) a TypeError, a
+// RangeError or a system error, and never abort, hang or leak.
+
+import { inspect } from 'node:util'
+
+import test from 'ava'
+
+import * as sysix from '../index.js'
+import { openFdCount } from './helpers.js'
+
+const BAD_VALUES: unknown[] = [
+  undefined,
+  null,
+  NaN,
+  Infinity,
+  -Infinity,
+  -1,
+  -0.5,
+  1.5,
+  2 ** 31,
+  2 ** 53,
+  Number.MAX_VALUE,
+  -(2 ** 63),
+  0n,
+  -1n,
+  2n ** 64n,
+  '',
+  'a\u0000b',
+  '\u0000',
+  'x'.repeat(5000),
+  '/nonexistent/sysix',
+  Buffer.from('a\u0000b'),
+  Buffer.alloc(0),
+  new Uint8Array(0),
+  new URL('http://example.com/'),
+  new URL('file:///a%2fb'),
+  new Date(NaN),
+  {},
+  [],
+  [1, 2],
+  () => 1,
+  Symbol('s'),
+  true,
+  { fd: -1, close() {} },
+  { fd: 'x', close() {} },
+  Object.create(null),
+  new Proxy({}, {}),
+]
+
+/** The error classes a refused call may raise. */
+function acceptable(error: unknown): boolean {
+  if (error instanceof TypeError || error instanceof RangeError) {
+    return typeof (error as { code?: unknown }).code === 'string'
+  }
+  const system = error as { code?: unknown; errno?: unknown; syscall?: unknown }
+  return error instanceof Error && typeof system.code === 'string' && typeof system.errno === 'number' && typeof system.syscall === 'string'
+}
+
+type AnyFn = (...args: never[]) => unknown
+
+const functions = Object.entries(sysix).filter(([, value]) => typeof value === 'function' && !/^[A-Z]/.test(value.name)) as [
+  string,
+  AnyFn,
+][]
+const statics: [string, AnyFn][] = [
+  ['OwnedFd.fromRaw', sysix.OwnedFd.fromRaw as AnyFn],
+  ['FileId.fromPath', sysix.FileId.fromPath as AnyFn],
+  ['FileId.fromFd', sysix.FileId.fromFd as AnyFn],
+]
+
+test('every export is covered', (t) => {
+  t.true(functions.length >= 15, functions.map(([name]) => name).join(', '))
+})
+
+for (const [name, fn] of [...functions, ...statics]) {
+  test(`${name} refuses bad input cleanly`, async (t) => {
+    const fdsBefore = openFdCount()
+    let calls = 0
+    const arities = Math.max(fn.length, 1)
+    for (const bad of BAD_VALUES) {
+      for (let position = 0; position < arities + 1; position++) {
+        const args: unknown[] = Array.from({ length: arities + 1 }, (_, i) => (i === position ? bad : i === 0 ? '/tmp' : undefined))
+        calls++
+        try {
+          const result = fn(...(args as never[]))
+          if (result instanceof Promise) {
+            await result.then(
+              () => undefined,
+              (error) => t.true(acceptable(error), `${name}(#${position}: ${inspect(bad)}) rejected with ${inspect(error)}`),
+            )
+          } else if (result && typeof (result as { close?: unknown }).close === 'function') {
+            ;(result as { close: () => void }).close()
+          } else if (result && typeof result === 'object' && 'reader' in result) {
+            const ends = result as sysix.Pipe
+            ends.reader.close()
+            ends.writer.close()
+          }
+        } catch (error) {
+          t.true(acceptable(error), `${name}(#${position}: ${inspect(bad)}) threw ${inspect(error)}`)
+        }
+      }
+    }
+    t.true(calls > 0)
+    t.is(openFdCount(), fdsBefore, 'no descriptor leaked')
+  })
+}
