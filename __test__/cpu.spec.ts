@@ -114,7 +114,7 @@ test('a cgroup CPU quota caps cpuCount, rounded up, where nproc and os.cpus() se
   })
 })
 
-test('an ancestor cgroup quota shows in cpuQuota, though num_cpus (cpuCount) reads only its own cgroup', (t) => {
+test('a quota set on an ancestor cgroup binds too, unlike num_cpus which reads only its own cgroup', (t) => {
   const root = cpuCgroupRoot()
   if (root === undefined) {
     t.log('cannot create a cgroup here: checking that cpuQuota matches the files of the current one')
@@ -129,7 +129,8 @@ test('an ancestor cgroup quota shows in cpuQuota, though num_cpus (cpuCount) rea
     try {
       const counts = countsUnder(`echo $$ > ${child}/cgroup.procs &&`)
       t.deepEqual(counts.quota, { version: 1, cgroup: parent, quotaUs: 50_000, periodUs: 100_000, cpus: 0.5 })
-      t.is(counts.count, cpuAffinity().length, 'num_cpus does not walk up to the parent')
+      t.is(counts.count, 1, 'the parent\'s half CPU binds the child')
+      t.is(counts.nproc, cpuAffinity().length)
     } finally {
       rmdirSync(child)
     }

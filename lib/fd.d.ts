@@ -45,7 +45,8 @@ export declare class OwnedFd implements Disposable {
     /**
      * Closes the descriptor. Calling it again does nothing. Throws what the
      * kernel reports (`EIO` from a network filesystem); the descriptor is
-     * closed all the same.
+     * closed all the same. While a threadpool call still uses it, the close
+     * happens when that call settles.
      *
      * @see https://man7.org/linux/man-pages/man2/close.2.html
      */

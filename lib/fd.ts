@@ -1,9 +1,13 @@
 // Owned and borrowed file descriptors, after Rust's io-lifetimes.
+//
+// An OwnedFd keeps its number privately and hands it to the binding only
+// while it owns it. Closing it while a threadpool call still uses the number
+// only marks it closed; the close itself waits until the last such call
+// settles, so the number cannot be reused by another file under that call.
 
 import type { FileHandle } from 'node:fs/promises'
 import { inspect } from 'node:util'
 
-import type { NativeFd } from '../binding'
 import { native } from './binding'
 import { closedFd, invalidArgType } from './errors'
 import { INT32_MAX, isPathLike, toPath, validateInteger, type PathLike } from './validate'
@@ -20,13 +24,10 @@ export type PathOrFd = PathLike | FdLike
 
 const INTERNAL: unique symbol = Symbol('sysix.internal')
 
-const unclosed = new FinalizationRegistry<NativeFd>((handle) => {
-  const fd = handle.fd
-  if (fd === null) {
-    return
-  }
+/** The last resort for descriptors nobody closed: close them, and say so. */
+const unclosed = new FinalizationRegistry<number>((fd) => {
   try {
-    handle.close()
+    native.fdClose(fd)
   } catch {
     // Nobody is left to hear it: the number is freed whatever close reports.
   }
@@ -37,10 +38,11 @@ const unclosed = new FinalizationRegistry<NativeFd>((handle) => {
   })
 })
 
-let wrap: (handle: NativeFd) => OwnedFd
-let handleOf: (fd: OwnedFd) => NativeFd
-let sourceOf: (fd: BorrowedFd) => number | OwnedFd
+let wrap: (fd: number) => OwnedFd
+let lease: (owner: OwnedFd, syscall: string) => number
+let release: (owner: OwnedFd) => void
 let borrowOf: (source: number | OwnedFd) => BorrowedFd
+let sourceOf: (fd: BorrowedFd) => number | OwnedFd
 
 /**
  * A file descriptor this object owns: it is closed exactly once, by
@@ -61,19 +63,39 @@ let borrowOf: (source: number | OwnedFd) => BorrowedFd
  * ```
  */
 export class OwnedFd implements Disposable {
-  readonly #handle: NativeFd
+  /** The number while this object owns it, -1 once closed or given up. */
+  #fd: number
+  /** How many threadpool calls are using the number right now. */
+  #busy = 0
+  /** A number whose close waits for the last of those calls, or -1. */
+  #closeWhenIdle = -1
 
-  private constructor(token: typeof INTERNAL, handle: NativeFd) {
+  private constructor(token: typeof INTERNAL, fd: number) {
     if (token !== INTERNAL) {
       throw new TypeError('Illegal constructor: use OwnedFd.fromRaw(fd) or a sysix function that returns one')
     }
-    this.#handle = handle
-    unclosed.register(this, handle, this)
+    this.#fd = fd
+    unclosed.register(this, fd, this)
   }
 
   static {
-    wrap = (handle) => new OwnedFd(INTERNAL, handle)
-    handleOf = (fd) => fd.#handle
+    wrap = (fd) => new OwnedFd(INTERNAL, fd)
+    lease = (owner, syscall) => {
+      const fd = owner.#live(syscall)
+      owner.#busy++
+      return fd
+    }
+    release = (owner) => {
+      if (--owner.#busy === 0 && owner.#closeWhenIdle >= 0) {
+        const fd = owner.#closeWhenIdle
+        owner.#closeWhenIdle = -1
+        try {
+          native.fdClose(fd)
+        } catch {
+          // close() returned long ago: there is nobody to report this to.
+        }
+      }
+    }
   }
 
   /**
@@ -84,33 +106,38 @@ export class OwnedFd implements Disposable {
    * @see https://man7.org/linux/man-pages/man2/fcntl.2.html
    */
   static fromRaw(fd: number): OwnedFd {
-    return wrap(native.NativeFd.fromRaw(validateInteger(fd, 'fd', 0, INT32_MAX)))
+    native.fdCheck(validateInteger(fd, 'fd', 0, INT32_MAX))
+    return wrap(fd)
   }
 
   /** The descriptor number, for Node's `fs` functions, `net.Socket({ fd })` or `spawn`'s `stdio`. */
   get fd(): number {
-    const fd = this.#handle.fd
-    if (fd === null) {
-      throw closedFd('fd')
-    }
-    return fd
+    return this.#live('fd')
   }
 
   /** Whether the descriptor has been closed or given up with {@link OwnedFd.intoRaw}. */
   get closed(): boolean {
-    return this.#handle.closed
+    return this.#fd < 0
   }
 
   /**
    * Closes the descriptor. Calling it again does nothing. Throws what the
    * kernel reports (`EIO` from a network filesystem); the descriptor is
-   * closed all the same.
+   * closed all the same. While a threadpool call still uses it, the close
+   * happens when that call settles.
    *
    * @see https://man7.org/linux/man-pages/man2/close.2.html
    */
   close(): void {
-    unclosed.unregister(this)
-    this.#handle.close()
+    const fd = this.#give()
+    if (fd < 0) {
+      return
+    }
+    if (this.#busy > 0) {
+      this.#closeWhenIdle = fd
+    } else {
+      native.fdClose(fd)
+    }
   }
 
   /** Closes the descriptor when a `using` declaration goes out of scope. */
@@ -125,7 +152,7 @@ export class OwnedFd implements Disposable {
    * @see https://man7.org/linux/man-pages/man2/fcntl.2.html (`F_DUPFD_CLOEXEC`)
    */
   dup(): OwnedFd {
-    return wrap(this.#live('dup').dup())
+    return wrap(native.fdDup(this.#live('dup')))
   }
 
   /**
@@ -133,9 +160,8 @@ export class OwnedFd implements Disposable {
    * close (`fs.closeSync`). This object counts as closed afterwards.
    */
   intoRaw(): number {
-    const handle = this.#live('intoRaw')
-    unclosed.unregister(this)
-    return handle.intoRaw() as number
+    this.#live('intoRaw')
+    return this.#give()
   }
 
   /** A {@link BorrowedFd} of this descriptor, valid while it stays open. */
@@ -144,16 +170,26 @@ export class OwnedFd implements Disposable {
     return borrowOf(this)
   }
 
-  #live(syscall: string): NativeFd {
-    if (this.#handle.closed) {
+  /** The number, or `EBADF` once closed, naming `syscall`. */
+  #live(syscall: string): number {
+    if (this.#fd < 0) {
       throw closedFd(syscall)
     }
-    return this.#handle
+    return this.#fd
+  }
+
+  /** Stops owning the number (no close) and returns it, or -1 if already given up. */
+  #give(): number {
+    const fd = this.#fd
+    if (fd >= 0) {
+      this.#fd = -1
+      unclosed.unregister(this)
+    }
+    return fd
   }
 
   [inspect.custom](): string {
-    const fd = this.#handle.fd
-    return fd === null ? 'OwnedFd { closed }' : `OwnedFd { fd: ${fd} }`
+    return this.#fd < 0 ? 'OwnedFd { closed }' : `OwnedFd { fd: ${this.#fd} }`
   }
 }
 
@@ -197,9 +233,9 @@ export function borrowFd(fd: number): BorrowedFd {
   return borrowOf(validateInteger(fd, 'fd', 0, INT32_MAX))
 }
 
-/** @internal Wraps a descriptor the binding just created. */
-export function ownedFromNative(handle: NativeFd): OwnedFd {
-  return wrap(handle)
+/** @internal Takes ownership of a descriptor the binding just created. */
+export function ownedFromRaw(fd: number): OwnedFd {
+  return wrap(fd)
 }
 
 /** Whether `value` looks like a Node `FileHandle`: a numeric `fd` and a `close` method. */
@@ -212,13 +248,45 @@ function isFileHandle(value: unknown): value is FileHandle {
   )
 }
 
-/**
- * @internal A descriptor argument as the binding takes it: a number, or the
- * native handle of an {@link OwnedFd} (which keeps it open through a
- * threadpool call). `syscall` names the caller in `EBADF` errors.
- */
-export function toFdArg(value: unknown, name: string, syscall: string): number | NativeFd {
-  const fd = fdArg(value, name, syscall)
+/** The `OwnedFd` behind a descriptor argument, if there is one. */
+function ownerOf(value: unknown): OwnedFd | undefined {
+  if (value instanceof OwnedFd) {
+    return value
+  }
+  if (value instanceof BorrowedFd) {
+    const source = sourceOf(value)
+    return typeof source === 'number' ? undefined : source
+  }
+  return undefined
+}
+
+/** A descriptor argument's number, or `undefined` if it is not one. `syscall` names the caller in `EBADF` errors. */
+function fdNumber(value: unknown, name: string, syscall: string): number | undefined {
+  if (typeof value === 'number') {
+    return validateInteger(value, name, 0, INT32_MAX)
+  }
+  const owner = ownerOf(value)
+  if (owner !== undefined) {
+    if (owner.closed) {
+      throw closedFd(syscall)
+    }
+    return owner.fd
+  }
+  if (value instanceof BorrowedFd) {
+    return value.fd
+  }
+  if (isFileHandle(value)) {
+    if (value.fd < 0) {
+      throw closedFd(syscall)
+    }
+    return value.fd
+  }
+  return undefined
+}
+
+/** @internal A descriptor argument as the binding takes it: its number. */
+export function toFd(value: unknown, name: string, syscall: string): number {
+  const fd = fdNumber(value, name, syscall)
   if (fd === undefined) {
     throw invalidArgType(name, 'of type number or an instance of OwnedFd, BorrowedFd or FileHandle', value)
   }
@@ -226,11 +294,11 @@ export function toFdArg(value: unknown, name: string, syscall: string): number |
 }
 
 /** @internal A path or a descriptor, as the binding takes it. */
-export function toTarget(value: unknown, name: string, syscall: string): string | Uint8Array | number | NativeFd {
+export function toTarget(value: unknown, name: string, syscall: string): string | Uint8Array | number {
   if (isPathLike(value)) {
     return toPath(value, name)
   }
-  const fd = fdArg(value, name, syscall)
+  const fd = fdNumber(value, name, syscall)
   if (fd === undefined) {
     throw invalidArgType(
       name,
@@ -241,26 +309,25 @@ export function toTarget(value: unknown, name: string, syscall: string): string 
   return fd
 }
 
-function fdArg(value: unknown, name: string, syscall: string): number | NativeFd | undefined {
-  if (typeof value === 'number') {
-    return validateInteger(value, name, 0, INT32_MAX)
+/**
+ * @internal Runs a threadpool call on a path or descriptor argument. An
+ * `OwnedFd` behind it stays open until the call settles, even if closed
+ * meanwhile.
+ */
+export async function withTarget<T>(
+  value: unknown,
+  name: string,
+  syscall: string,
+  call: (target: string | Uint8Array | number) => Promise<T>,
+): Promise<T> {
+  const owner = ownerOf(value)
+  if (owner === undefined) {
+    return call(toTarget(value, name, syscall))
   }
-  if (value instanceof OwnedFd) {
-    const handle = handleOf(value)
-    if (handle.closed) {
-      throw closedFd(syscall)
-    }
-    return handle
+  const fd = lease(owner, syscall)
+  try {
+    return await call(fd)
+  } finally {
+    release(owner)
   }
-  if (value instanceof BorrowedFd) {
-    const source = sourceOf(value)
-    return typeof source === 'number' ? source : fdArg(source, name, syscall)
-  }
-  if (isFileHandle(value)) {
-    if (value.fd < 0) {
-      throw closedFd(syscall)
-    }
-    return value.fd
-  }
-  return undefined
 }

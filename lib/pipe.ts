@@ -1,7 +1,7 @@
 // Anonymous pipes and duplicates of the standard streams.
 
 import { native } from './binding'
-import { ownedFromNative, toFdArg, type FdLike, type OwnedFd } from './fd'
+import { ownedFromRaw, toFd, type FdLike, type OwnedFd } from './fd'
 import { INT32_MAX, validateBoolean, validateInteger, validateOptions } from './validate'
 
 /** Options of {@link pipe}. */
@@ -24,6 +24,9 @@ export interface Pipe {
   writer: OwnedFd
 }
 
+/** Where the binding writes a new pipe's two descriptor numbers. */
+const ends = new Int32Array(2)
+
 /**
  * Creates an anonymous pipe. Both ends are close-on-exec, so a child process
  * gets only the end it is given as `stdio`, and the reader sees end-of-file
@@ -44,11 +47,8 @@ export interface Pipe {
  */
 export function pipe(options?: PipeOptions): Pipe {
   const { nonBlocking, direct } = validateOptions(options)
-  const ends = native.pipe(
-    validateBoolean(nonBlocking, 'options.nonBlocking', false),
-    validateBoolean(direct, 'options.direct', false),
-  )
-  return { reader: ownedFromNative(ends.reader), writer: ownedFromNative(ends.writer) }
+  native.pipe(validateBoolean(nonBlocking, 'options.nonBlocking', false), validateBoolean(direct, 'options.direct', false), ends)
+  return { reader: ownedFromRaw(ends[0]), writer: ownedFromRaw(ends[1]) }
 }
 
 /**
@@ -58,7 +58,7 @@ export function pipe(options?: PipeOptions): Pipe {
  * @see https://man7.org/linux/man-pages/man2/fcntl.2.html (`F_GETPIPE_SZ`)
  */
 export function pipeCapacity(fd: FdLike): number {
-  return native.pipeCapacity(toFdArg(fd, 'fd', 'pipeCapacity'))
+  return native.pipeCapacity(toFd(fd, 'fd', 'pipeCapacity'))
 }
 
 /**
@@ -70,21 +70,21 @@ export function pipeCapacity(fd: FdLike): number {
  * @see https://man7.org/linux/man-pages/man2/fcntl.2.html (`F_SETPIPE_SZ`)
  */
 export function setPipeCapacity(fd: FdLike, bytes: number): number {
-  const arg = toFdArg(fd, 'fd', 'setPipeCapacity')
+  const arg = toFd(fd, 'fd', 'setPipeCapacity')
   return native.setPipeCapacity(arg, validateInteger(bytes, 'bytes', 0, INT32_MAX))
 }
 
 /** A new descriptor for standard input, close-on-exec (os_pipe's `dup_stdin`). */
 export function dupStdin(): OwnedFd {
-  return ownedFromNative(native.dupStdin())
+  return ownedFromRaw(native.dupStdin())
 }
 
 /** A new descriptor for standard output, close-on-exec (os_pipe's `dup_stdout`). */
 export function dupStdout(): OwnedFd {
-  return ownedFromNative(native.dupStdout())
+  return ownedFromRaw(native.dupStdout())
 }
 
 /** A new descriptor for standard error, close-on-exec (os_pipe's `dup_stderr`). */
 export function dupStderr(): OwnedFd {
-  return ownedFromNative(native.dupStderr())
+  return ownedFromRaw(native.dupStderr())
 }

@@ -2,15 +2,26 @@
 
 import { inspect } from 'node:util'
 
-import type { NativeFileId } from '../binding'
 import { native } from './binding'
 import { closedFd, invalidArgType } from './errors'
-import { toFdArg, toTarget, type FdLike, type PathOrFd } from './fd'
+import { toFd, toTarget, withTarget, type FdLike, type PathOrFd } from './fd'
 import { toPath, type PathLike } from './validate'
 
 const INTERNAL: unique symbol = Symbol('sysix.internal')
 
-let wrap: (handle: NativeFileId) => FileId
+/** Releases the files of identities nobody closed. */
+const unclosed = new FinalizationRegistry<number>((fd) => {
+  try {
+    native.fdClose(fd)
+  } catch {
+    // Nobody is left to hear it.
+  }
+})
+
+/** Where the binding writes a new identity's device and inode numbers. */
+const ids = new BigUint64Array(2)
+
+let wrap: (fd: number) => FileId
 
 /**
  * The identity of a file, its device and inode numbers, with the file held
@@ -33,21 +44,23 @@ let wrap: (handle: NativeFileId) => FileId
  * ```
  */
 export class FileId implements Disposable {
-  readonly #handle: NativeFileId
+  /** The descriptor that holds the file, -1 once closed. */
+  #fd: number
   readonly #dev: bigint
   readonly #ino: bigint
 
-  private constructor(token: typeof INTERNAL, handle: NativeFileId) {
+  private constructor(token: typeof INTERNAL, fd: number, dev: bigint, ino: bigint) {
     if (token !== INTERNAL) {
       throw new TypeError('Illegal constructor: use FileId.fromPath(), FileId.fromFd() or FileId.stdin()')
     }
-    this.#handle = handle
-    this.#dev = handle.dev
-    this.#ino = handle.ino
+    this.#fd = fd
+    this.#dev = dev
+    this.#ino = ino
+    unclosed.register(this, fd, this)
   }
 
   static {
-    wrap = (handle) => new FileId(INTERNAL, handle)
+    wrap = (fd) => new FileId(INTERNAL, fd, ids[0], ids[1])
   }
 
   /**
@@ -56,27 +69,27 @@ export class FileId implements Disposable {
    * @see https://man7.org/linux/man-pages/man2/open.2.html (`O_PATH`)
    */
   static fromPath(path: PathLike): FileId {
-    return wrap(native.fileIdOpen(toPath(path, 'path')))
+    return wrap(native.fileIdOpen(toPath(path, 'path'), ids))
   }
 
   /** The identity of the file open on `fd`, held through a duplicate of it. */
   static fromFd(fd: FdLike): FileId {
-    return wrap(native.fileIdOpen(toFdArg(fd, 'fd', 'FileId.fromFd')))
+    return wrap(native.fileIdOpen(toFd(fd, 'fd', 'FileId.fromFd'), ids))
   }
 
   /** The identity of standard input. */
   static stdin(): FileId {
-    return wrap(native.fileIdStd(0))
+    return wrap(native.fileIdStd(0, ids))
   }
 
   /** The identity of standard output. */
   static stdout(): FileId {
-    return wrap(native.fileIdStd(1))
+    return wrap(native.fileIdStd(1, ids))
   }
 
   /** The identity of standard error. */
   static stderr(): FileId {
-    return wrap(native.fileIdStd(2))
+    return wrap(native.fileIdStd(2, ids))
   }
 
   /** The device number (`st_dev`), as `fs.statSync(p, { bigint: true }).dev` and `stat -c %d` show it. */
@@ -93,7 +106,7 @@ export class FileId implements Disposable {
 
   /** Whether {@link FileId.close} has been called. */
   get closed(): boolean {
-    return this.#handle.closed
+    return this.#fd < 0
   }
 
   /** Whether both identities name the same file: same device, same inode. */
@@ -108,7 +121,12 @@ export class FileId implements Disposable {
 
   /** Releases the file. Calling it again does nothing; using the identity afterwards throws `EBADF`. */
   close(): void {
-    this.#handle.close()
+    const fd = this.#fd
+    if (fd >= 0) {
+      this.#fd = -1
+      unclosed.unregister(this)
+      native.fdClose(fd)
+    }
   }
 
   /** Releases the file when a `using` declaration goes out of scope. */
@@ -117,7 +135,7 @@ export class FileId implements Disposable {
   }
 
   #live(syscall: string): void {
-    if (this.#handle.closed) {
+    if (this.#fd < 0) {
       throw closedFd(`FileId.${syscall}`)
     }
   }
@@ -140,5 +158,5 @@ export function sameFileSync(a: PathOrFd, b: PathOrFd): boolean {
 
 /** {@link sameFileSync} on the libuv threadpool. */
 export async function sameFile(a: PathOrFd, b: PathOrFd): Promise<boolean> {
-  return native.sameFile(toTarget(a, 'a', 'sameFile'), toTarget(b, 'b', 'sameFile'))
+  return withTarget(a, 'a', 'sameFile', (first) => withTarget(b, 'b', 'sameFile', (second) => native.sameFile(first, second)))
 }

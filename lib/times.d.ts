@@ -1,6 +1,15 @@
-import type { FileTimes } from '../binding';
 import { type PathOrFd } from './fd';
-export type { FileTimes };
+/** The timestamps of a file as `bigint` nanoseconds since the Unix epoch. */
+export interface FileTimes {
+    /** Last access (`st_atime`). */
+    atimeNs: bigint;
+    /** Last modification of the contents (`st_mtime`). */
+    mtimeNs: bigint;
+    /** Last change of the inode (`st_ctime`). */
+    ctimeNs: bigint;
+    /** Creation (`stx_btime`), or `null` where the kernel or the filesystem records none. */
+    birthtimeNs: bigint | null;
+}
 /**
  * A time to set: a `bigint` of nanoseconds since the Unix epoch, a `Date`, a
  * `number` of milliseconds since the epoch (as `Date.now()` returns), or

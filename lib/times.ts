@@ -1,12 +1,21 @@
 // File timestamps to the nanosecond.
 
-import type { FileTimes } from '../binding'
 import { native } from './binding'
 import { invalidArgType, invalidArgValue, outOfRange } from './errors'
-import { toTarget, type PathOrFd } from './fd'
+import { toTarget, withTarget, type PathOrFd } from './fd'
 import { validateBoolean, validateOptions } from './validate'
 
-export type { FileTimes }
+/** The timestamps of a file as `bigint` nanoseconds since the Unix epoch. */
+export interface FileTimes {
+  /** Last access (`st_atime`). */
+  atimeNs: bigint
+  /** Last modification of the contents (`st_mtime`). */
+  mtimeNs: bigint
+  /** Last change of the inode (`st_ctime`). */
+  ctimeNs: bigint
+  /** Creation (`stx_btime`), or `null` where the kernel or the filesystem records none. */
+  birthtimeNs: bigint | null
+}
 
 /**
  * A time to set: a `bigint` of nanoseconds since the Unix epoch, a `Date`, a
@@ -58,8 +67,26 @@ function toTime(value: unknown, name: string): bigint | 'now' | undefined {
   return ns
 }
 
+/**
+ * What the binding fills: seconds and nanoseconds of the access, modification,
+ * change and birth times, then 1 if there is a birth time. The synchronous
+ * calls share one array; each promise gets its own.
+ */
+const TIMES_LEN = 9
+const shared = new BigInt64Array(TIMES_LEN)
+const NS_PER_S = 1_000_000_000n
+
+function readTimes(out: BigInt64Array): FileTimes {
+  return {
+    atimeNs: out[0] * NS_PER_S + out[1],
+    mtimeNs: out[2] * NS_PER_S + out[3],
+    ctimeNs: out[4] * NS_PER_S + out[5],
+    birthtimeNs: out[8] === 1n ? out[6] * NS_PER_S + out[7] : null,
+  }
+}
+
 function followSymlinks(options: FileTimesOptions | undefined): boolean {
-  return validateBoolean(validateOptions(options).followSymlinks, 'options.followSymlinks', true)
+  return options === undefined || validateBoolean(validateOptions(options).followSymlinks, 'options.followSymlinks', true)
 }
 
 /**
@@ -74,19 +101,22 @@ function followSymlinks(options: FileTimesOptions | undefined): boolean {
  * @see https://man7.org/linux/man-pages/man2/statx.2.html
  */
 export function fileTimesSync(target: PathOrFd, options?: FileTimesOptions): FileTimes {
-  return native.fileTimesSync(toTarget(target, 'target', 'fileTimesSync'), followSymlinks(options))
+  native.fileTimesSync(toTarget(target, 'target', 'fileTimesSync'), followSymlinks(options), shared)
+  return readTimes(shared)
 }
 
 /** {@link fileTimesSync} on the libuv threadpool. */
 export async function fileTimes(target: PathOrFd, options?: FileTimesOptions): Promise<FileTimes> {
-  return native.fileTimes(toTarget(target, 'target', 'fileTimes'), followSymlinks(options))
+  const follow = followSymlinks(options)
+  const out = new BigInt64Array(TIMES_LEN)
+  await withTarget(target, 'target', 'fileTimes', (arg) => native.fileTimes(arg, follow, out))
+  return readTimes(out)
 }
 
-function timesArgs(times: SetFileTimes): [bigint | 'now' | undefined, bigint | 'now' | undefined] {
+function validateTimes(times: SetFileTimes): void {
   if (typeof times !== 'object' || times === null) {
     throw invalidArgType('times', 'of type object', times)
   }
-  return [toTime(times.atime, 'times.atime'), toTime(times.mtime, 'times.mtime')]
 }
 
 /**
@@ -103,13 +133,15 @@ function timesArgs(times: SetFileTimes): [bigint | 'now' | undefined, bigint | '
  */
 export function setFileTimesSync(target: PathOrFd, times: SetFileTimes, options?: FileTimesOptions): void {
   const arg = toTarget(target, 'target', 'setFileTimesSync')
-  const [atime, mtime] = timesArgs(times)
-  native.setFileTimesSync(arg, atime, mtime, followSymlinks(options))
+  validateTimes(times)
+  native.setFileTimesSync(arg, toTime(times.atime, 'times.atime'), toTime(times.mtime, 'times.mtime'), followSymlinks(options))
 }
 
 /** {@link setFileTimesSync} on the libuv threadpool. */
 export async function setFileTimes(target: PathOrFd, times: SetFileTimes, options?: FileTimesOptions): Promise<void> {
-  const arg = toTarget(target, 'target', 'setFileTimes')
-  const [atime, mtime] = timesArgs(times)
-  return native.setFileTimes(arg, atime, mtime, followSymlinks(options))
+  validateTimes(times)
+  const atime = toTime(times.atime, 'times.atime')
+  const mtime = toTime(times.mtime, 'times.mtime')
+  const follow = followSymlinks(options)
+  return withTarget(target, 'target', 'setFileTimes', (arg) => native.setFileTimes(arg, atime, mtime, follow))
 }

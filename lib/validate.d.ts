@@ -1,3 +1,4 @@
+import { URL } from 'node:url';
 /** A path, as Node's `fs` takes one. A `Buffer` carries names that are not UTF-8. */
 export type PathLike = string | Buffer | Uint8Array | URL;
 /** The largest descriptor number, and largest `int`, the kernel takes. */

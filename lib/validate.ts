@@ -1,7 +1,7 @@
 // Argument checks shared by every function, raising Node's errors before any
 // call reaches the native binding.
 
-import { fileURLToPath } from 'node:url'
+import { URL, fileURLToPath } from 'node:url'
 
 import { invalidArgType, invalidArgValue, outOfRange } from './errors'
 
@@ -58,7 +58,7 @@ export function isPathLike(value: unknown): value is PathLike {
  * the kernel would read the path only up to it.
  */
 export function toPath(value: unknown, name: string): string | Uint8Array {
-  if (value instanceof URL) {
+  if (typeof value !== 'string' && value instanceof URL) {
     value = fileURLToPath(value)
   }
   if (typeof value === 'string') {

@@ -4,9 +4,9 @@
 //! [same-file]: https://docs.rs/same-file
 
 use std::fs::File;
-use std::os::fd::OwnedFd;
+use std::os::fd::{FromRawFd, IntoRawFd, OwnedFd};
 
-use rustix::fs::{open, Mode, OFlags};
+use rustix::fs::{fstat, open, statat, AtFlags, Mode, OFlags, CWD};
 use same_file::Handle;
 
 use crate::error::{Result, Syscall, WithPath};
@@ -72,15 +72,47 @@ impl FileId {
     pub fn ino(&self) -> u64 {
         self.0.ino()
     }
+
+    /// Gives up the identity, returning the descriptor that held the file.
+    pub fn into_fd(self) -> OwnedFd {
+        // SAFETY: the handle was made by `hold` from a descriptor it owns
+        // (never by same-file's `Handle::stdin` and kin, which borrow fds
+        // 0 to 2), and `into_raw_fd` gives up that ownership.
+        unsafe { OwnedFd::from_raw_fd(self.0.into_raw_fd()) }
+    }
 }
 
 /// Whether `a` and `b` are the same file: same device, same inode.
 ///
-/// Symlinks are followed. Both files are held open while they are compared,
-/// so a file deleted in between cannot be mistaken for a new one that reuses
-/// its inode number.
+/// Symlinks are followed. A file deleted between the two lookups cannot be
+/// mistaken for a new one that got its inode number: when both are paths the
+/// first is held open (as a [`FileId`]) while the second is looked up; a
+/// descriptor holds its file by itself. Looking the second up without holding
+/// it is safe, since nothing happens after that lookup.
 pub fn same_file(a: Target<'_>, b: Target<'_>) -> Result<bool> {
-    Ok(FileId::open(a)? == FileId::open(b)?)
+    match (a, b) {
+        (Target::Path(_), Target::Path(_)) => {
+            let first = FileId::open(a)?;
+            Ok((first.dev(), first.ino()) == identity(b)?)
+        }
+        _ => Ok(identity(a)? == identity(b)?),
+    }
+}
+
+/// `fstatat` or `fstat`—The `(st_dev, st_ino)` of a file, not held open.
+///
+/// The kernel's `st_dev` encoding is glibc's `makedev`, which std uses for
+/// the `statx` behind [`FileId::dev`], so the two compare.
+fn identity(target: Target<'_>) -> Result<(u64, u64)> {
+    let stat = match target {
+        Target::Path(path) => statat(CWD, path, AtFlags::empty())
+            .syscall("stat")
+            .with_path(Some(path))?,
+        Target::Fd(fd) => fstat(fd).syscall("fstat")?,
+    };
+    // `st_dev` and `st_ino` are narrower than 64 bits on some 32-bit targets.
+    #[allow(clippy::useless_conversion)]
+    Ok((u64::from(stat.st_dev), u64::from(stat.st_ino)))
 }
 
 #[cfg(test)]
@@ -138,6 +170,16 @@ mod tests {
         assert_eq!(err.errno, rustix::io::Errno::NOENT);
         assert_eq!(err.syscall, "open");
         assert_eq!(err.path.as_deref(), Some(missing));
+    }
+
+    #[test]
+    fn identity_encodes_dev_as_same_file_handle_does() {
+        let root = Path::new("/");
+        let id = FileId::open(Target::Path(root)).unwrap();
+        assert_eq!(identity(Target::Path(root)).unwrap(), (id.dev(), id.ino()));
+        let proc = Path::new("/proc/self/status");
+        let id = FileId::open(Target::Path(proc)).unwrap();
+        assert_eq!(identity(Target::Path(proc)).unwrap(), (id.dev(), id.ino()));
     }
 
     #[test]

@@ -23,7 +23,11 @@ const ERRNOS: &[(Errno, &str, &str)] = &[
     (Errno::AGAIN, "EAGAIN", "resource temporarily unavailable"),
     (Errno::NOMEM, "ENOMEM", "not enough memory"),
     (Errno::ACCESS, "EACCES", "permission denied"),
-    (Errno::FAULT, "EFAULT", "bad address in system call argument"),
+    (
+        Errno::FAULT,
+        "EFAULT",
+        "bad address in system call argument",
+    ),
     (Errno::NOTBLK, "ENOTBLK", "block device required"),
     (Errno::BUSY, "EBUSY", "resource busy or locked"),
     (Errno::EXIST, "EEXIST", "file already exists"),
@@ -82,47 +86,123 @@ const ERRNOS: &[(Errno, &str, &str)] = &[
     (Errno::MULTIHOP, "EMULTIHOP", "multihop attempted"),
     (Errno::DOTDOT, "EDOTDOT", "rFS specific error"),
     (Errno::BADMSG, "EBADMSG", "bad message"),
-    (Errno::OVERFLOW, "EOVERFLOW", "value too large for defined data type"),
+    (
+        Errno::OVERFLOW,
+        "EOVERFLOW",
+        "value too large for defined data type",
+    ),
     (Errno::NOTUNIQ, "ENOTUNIQ", "name not unique on network"),
     (Errno::BADFD, "EBADFD", "file descriptor in bad state"),
     (Errno::REMCHG, "EREMCHG", "remote address changed"),
-    (Errno::LIBACC, "ELIBACC", "can not access a needed shared library"),
-    (Errno::LIBBAD, "ELIBBAD", "accessing a corrupted shared library"),
+    (
+        Errno::LIBACC,
+        "ELIBACC",
+        "can not access a needed shared library",
+    ),
+    (
+        Errno::LIBBAD,
+        "ELIBBAD",
+        "accessing a corrupted shared library",
+    ),
     (Errno::LIBSCN, "ELIBSCN", ".lib section in a.out corrupted"),
-    (Errno::LIBMAX, "ELIBMAX", "attempting to link in too many shared libraries"),
-    (Errno::LIBEXEC, "ELIBEXEC", "cannot exec a shared library directly"),
+    (
+        Errno::LIBMAX,
+        "ELIBMAX",
+        "attempting to link in too many shared libraries",
+    ),
+    (
+        Errno::LIBEXEC,
+        "ELIBEXEC",
+        "cannot exec a shared library directly",
+    ),
     (Errno::ILSEQ, "EILSEQ", "illegal byte sequence"),
-    (Errno::RESTART, "ERESTART", "interrupted system call should be restarted"),
+    (
+        Errno::RESTART,
+        "ERESTART",
+        "interrupted system call should be restarted",
+    ),
     (Errno::STRPIPE, "ESTRPIPE", "streams pipe error"),
     (Errno::USERS, "EUSERS", "too many users"),
     (Errno::NOTSOCK, "ENOTSOCK", "socket operation on non-socket"),
-    (Errno::DESTADDRREQ, "EDESTADDRREQ", "destination address required"),
+    (
+        Errno::DESTADDRREQ,
+        "EDESTADDRREQ",
+        "destination address required",
+    ),
     (Errno::MSGSIZE, "EMSGSIZE", "message too long"),
-    (Errno::PROTOTYPE, "EPROTOTYPE", "protocol wrong type for socket"),
+    (
+        Errno::PROTOTYPE,
+        "EPROTOTYPE",
+        "protocol wrong type for socket",
+    ),
     (Errno::NOPROTOOPT, "ENOPROTOOPT", "protocol not available"),
-    (Errno::PROTONOSUPPORT, "EPROTONOSUPPORT", "protocol not supported"),
-    (Errno::SOCKTNOSUPPORT, "ESOCKTNOSUPPORT", "socket type not supported"),
-    (Errno::NOTSUP, "ENOTSUP", "operation not supported on socket"),
-    (Errno::PFNOSUPPORT, "EPFNOSUPPORT", "protocol family not supported"),
-    (Errno::AFNOSUPPORT, "EAFNOSUPPORT", "address family not supported"),
+    (
+        Errno::PROTONOSUPPORT,
+        "EPROTONOSUPPORT",
+        "protocol not supported",
+    ),
+    (
+        Errno::SOCKTNOSUPPORT,
+        "ESOCKTNOSUPPORT",
+        "socket type not supported",
+    ),
+    (
+        Errno::NOTSUP,
+        "ENOTSUP",
+        "operation not supported on socket",
+    ),
+    (
+        Errno::PFNOSUPPORT,
+        "EPFNOSUPPORT",
+        "protocol family not supported",
+    ),
+    (
+        Errno::AFNOSUPPORT,
+        "EAFNOSUPPORT",
+        "address family not supported",
+    ),
     (Errno::ADDRINUSE, "EADDRINUSE", "address already in use"),
-    (Errno::ADDRNOTAVAIL, "EADDRNOTAVAIL", "address not available"),
+    (
+        Errno::ADDRNOTAVAIL,
+        "EADDRNOTAVAIL",
+        "address not available",
+    ),
     (Errno::NETDOWN, "ENETDOWN", "network is down"),
     (Errno::NETUNREACH, "ENETUNREACH", "network is unreachable"),
-    (Errno::NETRESET, "ENETRESET", "network dropped connection on reset"),
-    (Errno::CONNABORTED, "ECONNABORTED", "software caused connection abort"),
+    (
+        Errno::NETRESET,
+        "ENETRESET",
+        "network dropped connection on reset",
+    ),
+    (
+        Errno::CONNABORTED,
+        "ECONNABORTED",
+        "software caused connection abort",
+    ),
     (Errno::CONNRESET, "ECONNRESET", "connection reset by peer"),
     (Errno::NOBUFS, "ENOBUFS", "no buffer space available"),
     (Errno::ISCONN, "EISCONN", "socket is already connected"),
     (Errno::NOTCONN, "ENOTCONN", "socket is not connected"),
-    (Errno::SHUTDOWN, "ESHUTDOWN", "cannot send after transport endpoint shutdown"),
-    (Errno::TOOMANYREFS, "ETOOMANYREFS", "too many references: cannot splice"),
+    (
+        Errno::SHUTDOWN,
+        "ESHUTDOWN",
+        "cannot send after transport endpoint shutdown",
+    ),
+    (
+        Errno::TOOMANYREFS,
+        "ETOOMANYREFS",
+        "too many references: cannot splice",
+    ),
     (Errno::TIMEDOUT, "ETIMEDOUT", "connection timed out"),
     (Errno::CONNREFUSED, "ECONNREFUSED", "connection refused"),
     (Errno::HOSTDOWN, "EHOSTDOWN", "host is down"),
     (Errno::HOSTUNREACH, "EHOSTUNREACH", "host is unreachable"),
     (Errno::ALREADY, "EALREADY", "connection already in progress"),
-    (Errno::INPROGRESS, "EINPROGRESS", "operation now in progress"),
+    (
+        Errno::INPROGRESS,
+        "EINPROGRESS",
+        "operation now in progress",
+    ),
     (Errno::STALE, "ESTALE", "stale file handle"),
     (Errno::UCLEAN, "EUCLEAN", "structure needs cleaning"),
     (Errno::NOTNAM, "ENOTNAM", "not a XENIX named type file"),
@@ -136,10 +216,22 @@ const ERRNOS: &[(Errno, &str, &str)] = &[
     (Errno::NOKEY, "ENOKEY", "required key not available"),
     (Errno::KEYEXPIRED, "EKEYEXPIRED", "key has expired"),
     (Errno::KEYREVOKED, "EKEYREVOKED", "key has been revoked"),
-    (Errno::KEYREJECTED, "EKEYREJECTED", "key was rejected by service"),
+    (
+        Errno::KEYREJECTED,
+        "EKEYREJECTED",
+        "key was rejected by service",
+    ),
     (Errno::OWNERDEAD, "EOWNERDEAD", "owner died"),
-    (Errno::NOTRECOVERABLE, "ENOTRECOVERABLE", "state not recoverable"),
-    (Errno::RFKILL, "ERFKILL", "operation not possible due to RF-kill"),
+    (
+        Errno::NOTRECOVERABLE,
+        "ENOTRECOVERABLE",
+        "state not recoverable",
+    ),
+    (
+        Errno::RFKILL,
+        "ERFKILL",
+        "operation not possible due to RF-kill",
+    ),
 ];
 
 /// The code (`"ENOENT"`) and message (`"no such file or directory"`) of `errno`.
@@ -166,8 +258,14 @@ mod tests {
                 "{code} appears twice"
             );
         }
-        assert_eq!(describe(Errno::NOENT), ("ENOENT", "no such file or directory"));
+        assert_eq!(
+            describe(Errno::NOENT),
+            ("ENOENT", "no such file or directory")
+        );
         assert_eq!(describe(Errno::BADF), ("EBADF", "bad file descriptor"));
-        assert_eq!(describe(Errno::NOTSUP), ("ENOTSUP", "operation not supported on socket"));
+        assert_eq!(
+            describe(Errno::NOTSUP),
+            ("ENOTSUP", "operation not supported on socket")
+        );
     }
 }

@@ -1,41 +1,41 @@
 //! Pipes: `pipe`, capacities and duplicates of the standard streams.
 
+use napi::bindgen_prelude::Int32ArraySlice;
 use napi::Env;
 use napi_derive::napi;
 use sysix_core::pipe::{self, PipeFlags};
 
-use crate::arg::FdArg;
-use crate::error::sync;
-use crate::fd::NativeFd;
+use crate::arg::Fd;
+use crate::error::{invalid_arg, sync};
+use crate::fd::hand_over;
 
-/// The two ends of a new pipe.
-#[napi(object, object_from_js = false)]
-pub struct PipeEnds {
-    /// The end to read from.
-    pub reader: NativeFd,
-    /// The end to write to.
-    pub writer: NativeFd,
-}
-
-/// `pipe2(O_CLOEXEC | flags)`—A new anonymous pipe.
+/// `pipe2(O_CLOEXEC | flags)`—A new anonymous pipe; writes the reading and
+/// the writing end's numbers into `out`.
 #[napi]
-pub fn pipe(env: Env, non_blocking: bool, direct: bool) -> napi::Result<PipeEnds> {
+pub fn pipe(
+    env: Env,
+    non_blocking: bool,
+    direct: bool,
+    #[napi(ts_arg_type = "Int32Array")] mut out: Int32ArraySlice,
+) -> napi::Result<()> {
+    // SAFETY: JavaScript is paused for the length of this synchronous call,
+    // so nothing else reads or writes the array.
+    let out = unsafe { out.as_mut() };
+    let [reader_out, writer_out] = out else {
+        return Err(invalid_arg("out must hold 2 numbers"));
+    };
     let mut flags = PipeFlags::empty();
     flags.set(PipeFlags::NONBLOCK, non_blocking);
     flags.set(PipeFlags::DIRECT, direct);
     let (reader, writer) = sync(&env, pipe::pipe(flags))?;
-    Ok(PipeEnds {
-        reader: NativeFd::new(reader),
-        writer: NativeFd::new(writer),
-    })
+    *reader_out = hand_over(reader);
+    *writer_out = hand_over(writer);
+    Ok(())
 }
 
 /// `fcntl(fd, F_GETPIPE_SZ)`—A pipe's capacity in bytes.
 #[napi]
-pub fn pipe_capacity(
-    env: Env,
-    #[napi(ts_arg_type = "number | NativeFd")] fd: FdArg,
-) -> napi::Result<u32> {
+pub fn pipe_capacity(env: Env, #[napi(ts_arg_type = "number")] fd: Fd) -> napi::Result<u32> {
     sync(&env, pipe::capacity(fd.borrow())).map(saturate)
 }
 
@@ -43,34 +43,28 @@ pub fn pipe_capacity(
 #[napi]
 pub fn set_pipe_capacity(
     env: Env,
-    #[napi(ts_arg_type = "number | NativeFd")] fd: FdArg,
+    #[napi(ts_arg_type = "number")] fd: Fd,
     bytes: u32,
 ) -> napi::Result<u32> {
     sync(&env, pipe::set_capacity(fd.borrow(), bytes as usize)).map(saturate)
 }
 
-/// The largest capacity an unprivileged process may set, if `/proc` shows it.
-#[napi]
-pub fn pipe_max_capacity() -> Option<u32> {
-    pipe::max_capacity().map(saturate)
-}
-
 /// Duplicates standard input, close-on-exec.
 #[napi]
-pub fn dup_stdin(env: Env) -> napi::Result<NativeFd> {
-    sync(&env, pipe::dup_stdin()).map(NativeFd::new)
+pub fn dup_stdin(env: Env) -> napi::Result<i32> {
+    sync(&env, pipe::dup_stdin()).map(hand_over)
 }
 
 /// Duplicates standard output, close-on-exec.
 #[napi]
-pub fn dup_stdout(env: Env) -> napi::Result<NativeFd> {
-    sync(&env, pipe::dup_stdout()).map(NativeFd::new)
+pub fn dup_stdout(env: Env) -> napi::Result<i32> {
+    sync(&env, pipe::dup_stdout()).map(hand_over)
 }
 
 /// Duplicates standard error, close-on-exec.
 #[napi]
-pub fn dup_stderr(env: Env) -> napi::Result<NativeFd> {
-    sync(&env, pipe::dup_stderr()).map(NativeFd::new)
+pub fn dup_stderr(env: Env) -> napi::Result<i32> {
+    sync(&env, pipe::dup_stderr()).map(hand_over)
 }
 
 /// Pipe capacities fit in a C `int`; this only guards the conversion.

@@ -1,78 +1,53 @@
 //! File identity.
 
-use napi::bindgen_prelude::AsyncTask;
+use napi::bindgen_prelude::{AsyncTask, BigUint64ArraySlice};
 use napi::Env;
 use napi_derive::napi;
 use sysix_core::same_file::{self, FileId};
 
 use crate::arg::TargetArg;
-use crate::error::sync;
+use crate::error::{invalid_arg, sync};
+use crate::fd::hand_over;
 use crate::task::Blocking;
 
-/// The native side of `FileId`: the identity, with the file held open.
-#[napi]
-pub struct NativeFileId {
-    id: Option<FileId>,
-    dev: u64,
-    ino: u64,
+/// Writes an identity's device and inode numbers into `out` and hands over
+/// the descriptor that holds its file, for the TypeScript `FileId` to own.
+fn hand_over_id(id: FileId, mut out: BigUint64ArraySlice) -> napi::Result<i32> {
+    // SAFETY: JavaScript is paused for the length of this synchronous call,
+    // so nothing else reads or writes the array.
+    let out = unsafe { out.as_mut() };
+    let [dev, ino] = out else {
+        return Err(invalid_arg("out must hold 2 bigints"));
+    };
+    (*dev, *ino) = (id.dev(), id.ino());
+    Ok(hand_over(id.into_fd()))
 }
 
-impl From<FileId> for NativeFileId {
-    fn from(id: FileId) -> Self {
-        Self {
-            dev: id.dev(),
-            ino: id.ino(),
-            id: Some(id),
-        }
-    }
-}
-
-#[napi]
-impl NativeFileId {
-    /// The device number, `st_dev`.
-    #[napi(getter)]
-    pub fn dev(&self) -> u64 {
-        self.dev
-    }
-
-    /// The inode number, `st_ino`.
-    #[napi(getter)]
-    pub fn ino(&self) -> u64 {
-        self.ino
-    }
-
-    /// Whether `close()` has been called.
-    #[napi(getter)]
-    pub fn closed(&self) -> bool {
-        self.id.is_none()
-    }
-
-    /// Lets go of the file; a no-op once closed.
-    #[napi]
-    pub fn close(&mut self) {
-        self.id = None;
-    }
-}
-
-/// The identity of a path (following symlinks) or descriptor.
+/// The identity of a path (following symlinks) or descriptor: writes
+/// `[dev, ino]` into `out` and returns the descriptor holding the file.
 #[napi]
 pub fn file_id_open(
     env: Env,
-    #[napi(ts_arg_type = "string | Uint8Array | number | NativeFd")] target: TargetArg,
-) -> napi::Result<NativeFileId> {
-    sync(&env, FileId::open(target.as_target())).map(NativeFileId::from)
+    #[napi(ts_arg_type = "string | Uint8Array | number")] target: TargetArg,
+    #[napi(ts_arg_type = "BigUint64Array")] out: BigUint64ArraySlice,
+) -> napi::Result<i32> {
+    hand_over_id(sync(&env, FileId::open(target.as_target()))?, out)
 }
 
-/// The identity of standard input (0), output (1) or error (2).
+/// The identity of standard input (0), output (1) or error (2), as `fileIdOpen`.
 #[napi]
-pub fn file_id_std(env: Env, stream: u32) -> napi::Result<NativeFileId> {
+pub fn file_id_std(
+    env: Env,
+    stream: u32,
+    #[napi(ts_arg_type = "BigUint64Array")] out: BigUint64ArraySlice,
+) -> napi::Result<i32> {
     let id = match stream {
         0 => FileId::stdin(),
         1 => FileId::stdout(),
         2 => FileId::stderr(),
-        _ => return Err(crate::error::invalid_arg("stream must be 0, 1 or 2")),
+        _ => return Err(invalid_arg("stream must be 0, 1 or 2")),
     };
-    sync(&env, id).map(NativeFileId::from)
+    hand_over_id(sync(&env, id)?, out)
 }
 
 fn same_file_impl(a: TargetArg, b: TargetArg) -> sysix_core::Result<bool> {
@@ -83,8 +58,8 @@ fn same_file_impl(a: TargetArg, b: TargetArg) -> sysix_core::Result<bool> {
 #[napi]
 pub fn same_file_sync(
     env: Env,
-    #[napi(ts_arg_type = "string | Uint8Array | number | NativeFd")] a: TargetArg,
-    #[napi(ts_arg_type = "string | Uint8Array | number | NativeFd")] b: TargetArg,
+    #[napi(ts_arg_type = "string | Uint8Array | number")] a: TargetArg,
+    #[napi(ts_arg_type = "string | Uint8Array | number")] b: TargetArg,
 ) -> napi::Result<bool> {
     sync(&env, same_file_impl(a, b))
 }
@@ -92,8 +67,8 @@ pub fn same_file_sync(
 /// `sameFileSync` on the threadpool.
 #[napi(ts_return_type = "Promise<boolean>")]
 pub fn same_file(
-    #[napi(ts_arg_type = "string | Uint8Array | number | NativeFd")] a: TargetArg,
-    #[napi(ts_arg_type = "string | Uint8Array | number | NativeFd")] b: TargetArg,
+    #[napi(ts_arg_type = "string | Uint8Array | number")] a: TargetArg,
+    #[napi(ts_arg_type = "string | Uint8Array | number")] b: TargetArg,
 ) -> AsyncTask<Blocking<bool>> {
     Blocking::spawn(move || same_file_impl(a, b))
 }

@@ -9,37 +9,52 @@ use napi::{Env, Status, Task};
 use crate::error;
 
 type Job<T> = Box<dyn FnOnce() -> sysix_core::Result<T> + Send>;
+type Finish<T, R> = Box<dyn FnOnce(T) -> napi::Result<R> + Send>;
 
-/// A core call run on the threadpool, resolving to its value or rejecting
-/// with a Node-style error.
-pub struct Blocking<T> {
+/// A core call run on the threadpool; its value is turned into the promise's
+/// (on the main thread, where JavaScript values may be touched), or its error
+/// into a Node-style rejection.
+pub struct Blocking<T, R = T> {
     job: Option<Job<T>>,
+    finish: Option<Finish<T, R>>,
 }
 
-impl<T: ToNapiValue + TypeName + Send + 'static> Blocking<T> {
-    /// Queues `job` on the threadpool; the promise settles on the main thread.
-    pub fn spawn(
+impl<T: ToNapiValue + TypeName + Send + 'static> Blocking<T, T> {
+    /// Queues `job` on the threadpool; the promise resolves to its value.
+    pub fn spawn(job: impl FnOnce() -> sysix_core::Result<T> + Send + 'static) -> AsyncTask<Self> {
+        Blocking::spawn_then(job, Ok)
+    }
+}
+
+impl<T: Send + 'static, R: ToNapiValue + TypeName + 'static> Blocking<T, R> {
+    /// Queues `job` on the threadpool; `finish` turns its value into the
+    /// promise's on the main thread (writing into a caller's typed array, say).
+    pub fn spawn_then(
         job: impl FnOnce() -> sysix_core::Result<T> + Send + 'static,
+        finish: impl FnOnce(T) -> napi::Result<R> + Send + 'static,
     ) -> AsyncTask<Self> {
         AsyncTask::new(Self {
             job: Some(Box::new(job)),
+            finish: Some(Box::new(finish)),
         })
     }
 }
 
-impl<T: ToNapiValue + TypeName + Send + 'static> Task for Blocking<T> {
+fn ran_twice() -> napi::Error {
+    napi::Error::new(Status::GenericFailure, "task already ran")
+}
+
+impl<T: Send + 'static, R: ToNapiValue + TypeName + 'static> Task for Blocking<T, R> {
     type Output = sysix_core::Result<T>;
-    type JsValue = T;
+    type JsValue = R;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
-        let job = self
-            .job
-            .take()
-            .ok_or_else(|| napi::Error::new(Status::GenericFailure, "task already ran"))?;
+        let job = self.job.take().ok_or_else(ran_twice)?;
         Ok(job())
     }
 
-    fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<T> {
-        output.map_err(|failure| error::to_js(&env, &failure))
+    fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<R> {
+        let finish = self.finish.take().ok_or_else(ran_twice)?;
+        finish(output.map_err(|failure| error::to_js(&env, &failure))?)
     }
 }

@@ -1,0 +1,62 @@
+// The floor for each benchmarked sysix call: the same system calls in a C
+// loop, with no JavaScript and no Node-API in the way. Prints one line per
+// case: `<name> <ns per operation>`.
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+#define BENCH(name, iterations, ...)                                   \
+  do {                                                                 \
+    double start = now_ns();                                           \
+    for (long i = 0; i < (iterations); i++) { __VA_ARGS__; }           \
+    printf("%s %.1f\n", name, (now_ns() - start) / (iterations));      \
+  } while (0)
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    fprintf(stderr, "usage: %s FILE\n", argv[0]);
+    return 2;
+  }
+  const char *path = argv[1];
+  long n = 200000;
+
+  BENCH("sched_getaffinity", n, {
+    cpu_set_t set;
+    sched_getaffinity(0, sizeof set, &set);
+    if (CPU_COUNT(&set) < 1) abort();
+  });
+  BENCH("statx", n, {
+    struct statx stx;
+    if (statx(AT_FDCWD, path, 0, STATX_ATIME | STATX_MTIME | STATX_CTIME | STATX_BTIME, &stx)) abort();
+  });
+  BENCH("utimensat", n, {
+    struct timespec times[2] = {{1, (long)i % 1000000000}, {2, 0}};
+    if (utimensat(AT_FDCWD, path, times, 0)) abort();
+  });
+  BENCH("pipe2+close", n, {
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC)) abort();
+    close(fds[0]);
+    close(fds[1]);
+  });
+  // sameFileSync(path, path): hold the first open while the second is looked up.
+  BENCH("same_file", n, {
+    struct stat a, b;
+    int held = open(path, O_PATH | O_CLOEXEC);
+    if (held < 0 || fstat(held, &a) || fstatat(AT_FDCWD, path, &b, 0)) abort();
+    close(held);
+    if (a.st_ino != b.st_ino) abort();
+  });
+  return 0;
+}

@@ -1,0 +1,142 @@
+// `npm run bench`: sysix against Node core doing the same job, against koffi
+// calling libc (the general FFI route), and against a C loop making the same
+// system calls (the floor). Prints ns per operation and ratios; a ratio below
+// 1.00 means sysix is faster.
+
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { availableParallelism, tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+import { Bench } from 'tinybench'
+
+import { cpuCount, fileTimesSync, pipe, sameFileSync, setFileTimesSync } from '../index.js'
+import { koffiCalls } from './koffi.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'sysix-bench-'))
+const file = join(dir, 'file')
+writeFileSync(file, '')
+
+interface Case {
+  name: string
+  sysix: () => unknown
+  node?: { name: string; run: () => unknown }
+  koffi?: () => unknown
+  c?: string
+}
+
+const ffi = koffiCalls()
+if (ffi === undefined) {
+  console.warn('koffi is not available here: its column is left out')
+}
+
+let tick = 0
+const cases: Case[] = [
+  {
+    name: 'cpuCount()',
+    sysix: () => cpuCount(),
+    node: { name: 'os.availableParallelism()', run: () => availableParallelism() },
+    koffi: ffi && (() => ffi.cpuCount()),
+    c: 'sched_getaffinity',
+  },
+  {
+    name: 'fileTimesSync(path)',
+    sysix: () => fileTimesSync(file),
+    node: { name: 'fs.statSync(path, { bigint: true })', run: () => statSync(file, { bigint: true }) },
+    koffi: ffi && (() => ffi.fileTimes(file)),
+    c: 'statx',
+  },
+  {
+    name: 'setFileTimesSync(path, { atime, mtime })',
+    sysix: () => setFileTimesSync(file, { atime: 1_000_000_000n, mtime: BigInt(++tick) }),
+    node: { name: 'fs.utimesSync(path, atime, mtime)', run: () => utimesSync(file, 1, ++tick / 1e9) },
+    koffi: ffi && (() => ffi.setFileTimes(file, 1_000_000_000n, BigInt(++tick))),
+    c: 'utimensat',
+  },
+  {
+    name: 'pipe() + close both',
+    sysix: () => {
+      const { reader, writer } = pipe()
+      reader.close()
+      writer.close()
+    },
+    koffi: ffi && (() => ffi.pipeAndClose()),
+    c: 'pipe2+close',
+  },
+  {
+    name: 'sameFileSync(path, path)',
+    sysix: () => sameFileSync(file, file),
+    node: {
+      name: 'two fs.statSync(path, { bigint: true }) compared',
+      run: () => {
+        const a = statSync(file, { bigint: true })
+        const b = statSync(file, { bigint: true })
+        return a.dev === b.dev && a.ino === b.ino
+      },
+    },
+    koffi: ffi && (() => ffi.sameFile(file, file)),
+    c: 'same_file',
+  },
+]
+
+/** ns/op of each C case, or an empty map if there is no C compiler. */
+function cBaseline(): Map<string, number> {
+  const source = join(dirname(fileURLToPath(import.meta.url)), 'baseline', 'syscalls.c')
+  const binary = join(dir, 'syscalls')
+  try {
+    execFileSync('cc', ['-O2', '-o', binary, source], { stdio: ['ignore', 'inherit', 'inherit'] })
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw error
+    }
+    console.warn('no C compiler (cc): the C column is left out')
+    return new Map()
+  }
+  const lines = execFileSync(binary, [file], { encoding: 'utf8' }).trim().split('\n')
+  return new Map(lines.map((line) => [line.split(' ')[0], Number(line.split(' ')[1])]))
+}
+
+const bench = new Bench({ time: 1000, warmupTime: 200 })
+for (const { name, sysix, node, koffi } of cases) {
+  bench.add(`sysix ${name}`, sysix)
+  if (node) {
+    bench.add(`node ${node.name}`, node.run)
+  }
+  if (koffi) {
+    bench.add(`koffi ${name}`, koffi)
+  }
+}
+await bench.run()
+const c = cBaseline()
+
+const nsPerOp = (name: string): number => {
+  const task = bench.getTask(name)
+  const latency = task?.result && 'latency' in task.result ? task.result.latency : undefined
+  if (!latency) {
+    throw new Error(`no result for ${name}`)
+  }
+  return latency.mean * 1e6
+}
+
+const ratio = (ours: number, theirs: number | undefined): string => (theirs ? (ours / theirs).toFixed(2) : '')
+const rows = cases.map(({ name, node, koffi, c: cName }) => {
+  const ours = nsPerOp(`sysix ${name}`)
+  const viaNode = node ? nsPerOp(`node ${node.name}`) : undefined
+  const viaKoffi = koffi ? nsPerOp(`koffi ${name}`) : undefined
+  const floor = cName ? c.get(cName) : undefined
+  return {
+    sysix: name,
+    ns: ours.toFixed(0),
+    'node equivalent': node?.name ?? '(none)',
+    'node ns': viaNode?.toFixed(0) ?? '',
+    '÷ node': ratio(ours, viaNode),
+    'koffi ns': viaKoffi?.toFixed(0) ?? '',
+    '÷ koffi': ratio(ours, viaKoffi),
+    'C ns': floor?.toFixed(0) ?? '',
+    '÷ C': ratio(ours, floor),
+  }
+})
+console.log(`Node ${process.version}, ${process.arch}, ${availableParallelism()} CPUs`)
+console.table(rows)
+rmSync(dir, { recursive: true, force: true })
