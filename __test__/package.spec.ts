@@ -109,6 +109,21 @@ test('the whole project type-checks (tsc --noEmit)', (t) => {
   t.is(result.status, 0, result.stdout + result.stderr)
 })
 
+test('the addon imports only Node-API and the C library: no libuv, V8 or Node internals', (t) => {
+  const addon = readdirSync(ROOT).find((name) => /^sysix\..+\.node$/.test(name))
+  t.truthy(addon, 'the build left a sysix.<target>.node next to the package')
+  const imports = tool('nm', ['-D', '--undefined-only', join(ROOT, addon!)])
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/).pop() ?? '')
+    .filter(Boolean)
+  t.true(imports.some((symbol) => symbol.startsWith('napi_')))
+  t.deepEqual(
+    imports.filter((symbol) => /^(uv_|_ZN2v8|_ZN4node|node_module_register)/.test(symbol)),
+    [],
+    'Bun panics on libuv symbols it lacks; V8 and Node internals tie the addon to one Node version',
+  )
+})
+
 test('`sysix info` prints what sysix and real tools see', (t) => {
   const text = node([join(ROOT, 'bin', 'sysix.js'), 'info'], ROOT)
   t.regex(text, new RegExp(`^kernel +Linux ${tool('uname', ['-r']).trim().replace(/[.+]/g, '\\$&')} `, 'm'))

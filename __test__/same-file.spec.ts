@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { closeSync, linkSync, openSync, promises as fsp, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs'
+import { closeSync, openSync, promises as fsp, statSync, unlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
@@ -12,8 +12,8 @@ function fixture(t: Parameters<typeof tempDir>[0]) {
   const dir = tempDir(t)
   const file = join(dir, 'file')
   writeFileSync(file, 'x')
-  linkSync(file, join(dir, 'hard'))
-  symlinkSync(file, join(dir, 'soft'))
+  tool('ln', [file, join(dir, 'hard')])
+  tool('ln', ['-s', file, join(dir, 'soft')])
   writeFileSync(join(dir, 'other'), 'x')
   return { dir, file, hard: join(dir, 'hard'), soft: join(dir, 'soft'), other: join(dir, 'other') }
 }
