@@ -1,4 +1,4 @@
-import { closeSync, openSync, promises as fsp, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
+import { closeSync, mkdirSync, openSync, promises as fsp, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
@@ -188,6 +188,30 @@ test('Buffer paths with bytes that are not UTF-8, and file: URLs', (t) => {
   const url = pathToFileURL(newFile(t, 'url file'))
   setFileTimesSync(url, { mtime: 6n })
   t.is(fileTimesSync(url).mtimeNs, 6n)
+})
+
+test('long paths and multi-byte characters at every length reach the kernel whole', (t) => {
+  const dir = tempDir(t)
+  // Paths from 240 to 270 bytes, each ending in a 2-, 3- or 4-byte character
+  // placed across the length where the binding stops copying inline.
+  for (const char of ['é', '€', '😀']) {
+    for (let length = 240; length <= 270; length++) {
+      const padding = length - Buffer.byteLength(`${dir}/d/`) - Buffer.byteLength(char)
+      const path = `${dir}/d/${'x'.repeat(padding)}${char}`
+      t.is(Buffer.byteLength(path), length)
+      mkdirSync(join(dir, 'd'), { recursive: true })
+      writeFileSync(path, '')
+      setFileTimesSync(path, { mtime: BigInt(length) })
+      t.is(fileTimesSync(path).mtimeNs, BigInt(length), path)
+      t.is(statSync(path, { bigint: true }).mtimeNs, BigInt(length))
+      unlinkSync(path)
+    }
+  }
+  const deep = join(dir, ...Array.from({ length: 40 }, (_, i) => `level-${i}-${'y'.repeat(20)}`))
+  mkdirSync(deep, { recursive: true })
+  t.true(Buffer.byteLength(deep) > 1000)
+  setFileTimesSync(deep, { mtime: 7n })
+  t.is(fileTimesSync(deep).mtimeNs, 7n)
 })
 
 test('birth time is null where the filesystem keeps none', (t) => {

@@ -90,8 +90,10 @@ impl PathArg {
     ///
     /// `value` must be a string of `env`.
     unsafe fn from_string(env: sys::napi_env, value: sys::napi_value) -> napi::Result<Self> {
-        // Node-API writes at most `size - 1` bytes and a NUL: a string that
-        // fills the buffer may have been cut short, and is read again whole.
+        // Node-API writes at most `size - 1` bytes and a NUL, and never part
+        // of a character: a string cut short fills all but at most three of
+        // those bytes. One that may have been is read again whole.
+        const MAX_UTF8_CHAR: usize = 4;
         let mut bytes = [0u8; INLINE_PATH + 1];
         let mut len = 0;
         // SAFETY: per this function's contract; `bytes` has the size passed.
@@ -104,7 +106,7 @@ impl PathArg {
                 &mut len,
             )
         })?;
-        if len < INLINE_PATH {
+        if len + MAX_UTF8_CHAR <= INLINE_PATH {
             return Ok(Self::from_bytes(&bytes[..len]));
         }
         // SAFETY: per this function's contract.
