@@ -69,6 +69,15 @@ const statics: [string, AnyFn][] = [
   ['FileId.fromFd', sysix.FileId.fromFd as AnyFn],
 ]
 
+test('a NUL byte in a path is ERR_INVALID_ARG_VALUE, as in Node', (t) => {
+  for (const path of ['a\u0000b', Buffer.from('a\u0000b')]) {
+    for (const call of [() => sysix.fileTimesSync(path), () => sysix.sameFileSync(path, '/'), () => sysix.FileId.fromPath(path)]) {
+      const error = t.throws(call, { instanceOf: TypeError, code: 'ERR_INVALID_ARG_VALUE' })
+      t.regex(error.message, /^The argument '(target|a|path)' must be a string, Uint8Array, or URL without null bytes\. Received /)
+    }
+  }
+})
+
 test('every export is covered', (t) => {
   t.true(functions.length >= 15, functions.map(([name]) => name).join(', '))
 })

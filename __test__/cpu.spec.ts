@@ -112,6 +112,16 @@ test('a cgroup CPU quota caps cpuCount, rounded up, where nproc and os.cpus() se
     const counts = countsUnder(`echo $$ > ${dir}/cgroup.procs &&`, `taskset -c ${cpuAffinity()[0]}`)
     t.is(counts.count, 1, 'affinity and quota: the smaller wins')
   })
+  withQuotaCgroup(root, 50_000, (dir) => {
+    // The quota is read once per process; cpuQuota() reads it afresh.
+    const script = `
+      const s = require(${JSON.stringify(ROOT)});
+      const before = [s.cpuCount(), s.cpuQuota().cpus];
+      require('fs').writeFileSync(${JSON.stringify(join(dir, 'cpu.cfs_quota_us'))}, '-1');
+      console.log(JSON.stringify({ before, after: [s.cpuCount(), s.cpuQuota()] }));`
+    const result = spawnSync('sh', ['-c', `echo $$ > ${dir}/cgroup.procs && exec "$0" -e "$1"`, process.execPath, script], { encoding: 'utf8' })
+    t.deepEqual(JSON.parse(result.stdout), { before: [1, 0.5], after: [1, null] })
+  })
 })
 
 test('a quota set on an ancestor cgroup binds too, unlike num_cpus which reads only its own cgroup', (t) => {

@@ -42,6 +42,20 @@ test('fromRaw takes ownership of a descriptor from fs.openSync and closes it onc
   t.notThrows(() => owned.close(), 'closing again does nothing')
 })
 
+test('close reports what the kernel says, once, and the object is closed anyway', (t) => {
+  const { reader, writer } = pipe()
+  const raw = reader.fd
+  closeSync(raw) // behind its owner's back: an I/O-safety bug in the caller
+  t.like(t.throws(() => reader.close()), {
+    code: 'EBADF',
+    syscall: 'close',
+    message: 'EBADF: bad file descriptor, close',
+  })
+  t.true(reader.closed)
+  t.notThrows(() => reader.close(), 'the second close does nothing')
+  writer.close()
+})
+
 test('fromRaw refuses a number that is not open, and bad arguments', (t) => {
   const { reader } = pipe()
   const free = reader.fd

@@ -124,6 +124,23 @@ test('the addon imports only Node-API and the C library: no libuv, V8 or Node in
   )
 })
 
+test('without its native binding, sysix says what is missing; SYSIX_NATIVE_PATH points at one', (t) => {
+  const dir = tempDir(t)
+  mkdirSync(join(dir, 'lib'))
+  for (const file of ['index.js', 'package.json', ...readdirSync(join(ROOT, 'lib')).filter((f) => f.endsWith('.js')).map((f) => `lib/${f}`)]) {
+    copyFileSync(join(ROOT, file), join(dir, file))
+  }
+  const load = (env: NodeJS.ProcessEnv) =>
+    spawnSync(process.execPath, ['-e', 'console.log(require(".").cpuCount())'], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...env } })
+  const missing = load({})
+  t.not(missing.status, 0)
+  t.regex(missing.stderr, /Cannot load sysix's native binding for linux-x64-gnu: tried .*sysix\.linux-x64-gnu\.node and sysix-linux-x64-gnu/)
+  const addon = readdirSync(ROOT).find((name) => /^sysix\..+\.node$/.test(name))!
+  const found = load({ SYSIX_NATIVE_PATH: join(ROOT, addon) })
+  t.is(found.status, 0, found.stderr)
+  t.is(Number(found.stdout), sysix.cpuCount())
+})
+
 test('`sysix info` prints what sysix and real tools see', (t) => {
   const text = node([join(ROOT, 'bin', 'sysix.js'), 'info'], ROOT)
   t.regex(text, new RegExp(`^kernel +Linux ${tool('uname', ['-r']).trim().replace(/[.+]/g, '\\$&')} `, 'm'))

@@ -24,13 +24,21 @@ export type PathOrFd = PathLike | FdLike
 
 const INTERNAL: unique symbol = Symbol('sysix.internal')
 
-/** The last resort for descriptors nobody closed: close them, and say so. */
-const unclosed = new FinalizationRegistry<number>((fd) => {
+/**
+ * @internal Closes a descriptor whose owner is gone or has moved on: nobody
+ * is left to hear what close reports, and the number is freed either way.
+ */
+export function closeQuietly(fd: number): void {
   try {
     native.fdClose(fd)
   } catch {
-    // Nobody is left to hear it: the number is freed whatever close reports.
+    // The owner is gone; see above.
   }
+}
+
+/** The last resort for descriptors nobody closed: close them, and say so. */
+const unclosed = new FinalizationRegistry<number>((fd) => {
+  closeQuietly(fd)
   process.emitWarning(`Closing file descriptor ${fd} on garbage collection`, {
     type: 'Warning',
     code: 'SYSIX_UNCLOSED_FD',
@@ -87,13 +95,8 @@ export class OwnedFd implements Disposable {
     }
     release = (owner) => {
       if (--owner.#busy === 0 && owner.#closeWhenIdle >= 0) {
-        const fd = owner.#closeWhenIdle
+        closeQuietly(owner.#closeWhenIdle)
         owner.#closeWhenIdle = -1
-        try {
-          native.fdClose(fd)
-        } catch {
-          // close() returned long ago: there is nobody to report this to.
-        }
       }
     }
   }

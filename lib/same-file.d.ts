@@ -12,7 +12,7 @@ import { type PathLike } from './validate';
  * work without blocking or failing. Close a `FileId` (or declare it with
  * `using`) to release the file; garbage collection releases it otherwise.
  *
- * @example Refuse to write output over one of the inputs, as `sort -o` does:
+ * @example Refuse to write output over one of the inputs, as `cat` does:
  * ```ts
  * using output = FileId.stdout()
  * for (const input of inputs) {
@@ -54,10 +54,11 @@ export declare class FileId implements Disposable {
 }
 /**
  * Whether `a` and `b` are the same file (same device and inode), for any mix
- * of paths and descriptors. Symlinks are followed. Both files are held open
- * while compared, so a file deleted in between cannot be mistaken for a new
- * one that got its inode number, and neither FIFOs nor unreadable files
- * block or fail.
+ * of paths and descriptors. Symlinks are followed. A file deleted between
+ * the two lookups cannot be mistaken for a new one that got its inode
+ * number: of two paths, the first is held open (`O_PATH`) while the second
+ * is looked up, and a descriptor holds its file by itself. Neither FIFOs nor
+ * unreadable files block or fail.
  */
 export declare function sameFileSync(a: PathOrFd, b: PathOrFd): boolean;
 /** {@link sameFileSync} on the libuv threadpool. */

@@ -4,19 +4,13 @@ import { inspect } from 'node:util'
 
 import { native } from './binding'
 import { closedFd, invalidArgType } from './errors'
-import { toFd, toTarget, withTarget, type FdLike, type PathOrFd } from './fd'
+import { closeQuietly, toFd, toTarget, withTarget, type FdLike, type PathOrFd } from './fd'
 import { toPath, type PathLike } from './validate'
 
 const INTERNAL: unique symbol = Symbol('sysix.internal')
 
 /** Releases the files of identities nobody closed. */
-const unclosed = new FinalizationRegistry<number>((fd) => {
-  try {
-    native.fdClose(fd)
-  } catch {
-    // Nobody is left to hear it.
-  }
-})
+const unclosed = new FinalizationRegistry<number>(closeQuietly)
 
 /** Where the binding writes a new identity's device and inode numbers. */
 const ids = new BigUint64Array(2)
@@ -34,7 +28,7 @@ let wrap: (fd: number) => FileId
  * work without blocking or failing. Close a `FileId` (or declare it with
  * `using`) to release the file; garbage collection releases it otherwise.
  *
- * @example Refuse to write output over one of the inputs, as `sort -o` does:
+ * @example Refuse to write output over one of the inputs, as `cat` does:
  * ```ts
  * using output = FileId.stdout()
  * for (const input of inputs) {
@@ -147,10 +141,11 @@ export class FileId implements Disposable {
 
 /**
  * Whether `a` and `b` are the same file (same device and inode), for any mix
- * of paths and descriptors. Symlinks are followed. Both files are held open
- * while compared, so a file deleted in between cannot be mistaken for a new
- * one that got its inode number, and neither FIFOs nor unreadable files
- * block or fail.
+ * of paths and descriptors. Symlinks are followed. A file deleted between
+ * the two lookups cannot be mistaken for a new one that got its inode
+ * number: of two paths, the first is held open (`O_PATH`) while the second
+ * is looked up, and a descriptor holds its file by itself. Neither FIFOs nor
+ * unreadable files block or fail.
  */
 export function sameFileSync(a: PathOrFd, b: PathOrFd): boolean {
   return native.sameFileSync(toTarget(a, 'a', 'sameFileSync'), toTarget(b, 'b', 'sameFileSync'))

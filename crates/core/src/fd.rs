@@ -48,3 +48,29 @@ pub fn close(fd: OwnedFd) -> Result<()> {
     // so nothing else owns or will close this number.
     unsafe { rustix::io::try_close(raw) }.syscall("close")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rustix::io::{Errno, FdFlags};
+    use std::os::fd::{AsFd, AsRawFd};
+
+    #[test]
+    fn dup_is_cloexec_and_above_stdio() {
+        let file = std::fs::File::open("/proc/self/status").unwrap();
+        let copy = dup(file.as_fd()).unwrap();
+        assert!(copy.as_raw_fd() >= FIRST_NON_STDIO_FD);
+        assert!(fcntl_getfd(&copy).unwrap().contains(FdFlags::CLOEXEC));
+    }
+
+    #[test]
+    fn close_reports_and_check_open_sees_it() {
+        let file = std::fs::File::open("/proc/self/status").unwrap();
+        let raw = file.as_raw_fd();
+        assert!(check_open(file.as_fd()).is_ok());
+        close(file.into()).unwrap();
+        // SAFETY: only borrowed for the check, which fails without closing anything.
+        let err = check_open(unsafe { BorrowedFd::borrow_raw(raw) }).unwrap_err();
+        assert_eq!((err.errno, err.syscall), (Errno::BADF, "fcntl"));
+    }
+}

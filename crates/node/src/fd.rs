@@ -6,7 +6,7 @@
 //! instead of wrapping each descriptor in a native object keeps `pipe()`
 //! cheap: a Node-API object with a finalizer costs more than the system call.
 
-use std::os::fd::{BorrowedFd, FromRawFd, IntoRawFd, OwnedFd};
+use std::os::fd::{FromRawFd, IntoRawFd, OwnedFd};
 
 use napi::Env;
 use napi_derive::napi;
@@ -23,12 +23,7 @@ pub(crate) fn hand_over(fd: OwnedFd) -> i32 {
 /// `fcntl(fd, F_GETFD)`—Fails with `EBADF` unless `fd` is open.
 #[napi]
 pub fn fd_check(env: Env, #[napi(ts_arg_type = "number")] fd: Fd) -> napi::Result<()> {
-    // SAFETY: only borrowed for the check: an unopened number makes fcntl
-    // fail with EBADF, and nothing is closed.
-    sync(
-        &env,
-        fd::check_open(unsafe { BorrowedFd::borrow_raw(fd.0) }),
-    )
+    sync(&env, fd::check_open(fd.borrow()))
 }
 
 /// `close(fd)`—Closes a descriptor, reporting what the kernel says.
