@@ -17,7 +17,7 @@ use crate::task::Blocking;
 /// How many `bigint`s the file-time functions write: the seconds and the
 /// nanoseconds of the access, modification, change and birth times, then 1
 /// when there is a birth time (0 otherwise).
-pub const FILE_TIMES_LEN: usize = 9;
+const FILE_TIMES_LEN: usize = 9;
 
 /// Writes `times` into `out` in the [`FILE_TIMES_LEN`] layout.
 fn write(out: &mut [i64], times: &times::FileTimes) -> napi::Result<()> {
