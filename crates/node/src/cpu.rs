@@ -5,6 +5,7 @@ use napi_derive::napi;
 use sysix_core::cpu;
 
 use crate::error::sync;
+use crate::num::saturate;
 
 /// The CPUs this process may really use: affinity and cgroup quota applied.
 #[napi]
@@ -55,8 +56,4 @@ impl From<cpu::CpuQuota> for CpuQuota {
 #[napi]
 pub fn cpu_quota() -> Option<CpuQuota> {
     cpu::quota().map(CpuQuota::from)
-}
-
-pub(crate) fn saturate(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
 }

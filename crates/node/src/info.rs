@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use napi_derive::napi;
 use sysix_core::info;
 
-use crate::cpu::{saturate, CpuQuota};
+use crate::cpu::CpuQuota;
+use crate::num::saturate;
 
 /// The running kernel.
 #[napi(object, object_from_js = false)]

@@ -25,6 +25,7 @@ mod errno;
 mod error;
 mod fd;
 mod info;
+mod num;
 mod pipe;
 mod same_file;
 mod task;

@@ -8,6 +8,7 @@ use sysix_core::pipe::{self, PipeFlags};
 use crate::arg::Fd;
 use crate::error::{invalid_arg, sync};
 use crate::fd::hand_over;
+use crate::num::saturate;
 
 /// `pipe2(O_CLOEXEC | flags)`—A new anonymous pipe; writes the reading and
 /// the writing end's numbers into `out`.
@@ -65,9 +66,4 @@ pub fn dup_stdout(env: Env) -> napi::Result<i32> {
 #[napi]
 pub fn dup_stderr(env: Env) -> napi::Result<i32> {
     sync(&env, pipe::dup_stderr()).map(hand_over)
-}
-
-/// Pipe capacities fit in a C `int`; this only guards the conversion.
-fn saturate(bytes: usize) -> u32 {
-    u32::try_from(bytes).unwrap_or(u32::MAX)
 }
