@@ -41,7 +41,7 @@ int main(int argc, char **argv) {
     if (statx(AT_FDCWD, path, 0, STATX_ATIME | STATX_MTIME | STATX_CTIME | STATX_BTIME, &stx)) abort();
   });
   BENCH("utimensat", n, {
-    struct timespec times[2] = {{1, (long)i % 1000000000}, {2, 0}};
+    struct timespec times[2] = {{1, 0}, {2, 0}};
     if (utimensat(AT_FDCWD, path, times, 0)) abort();
   });
   BENCH("pipe2+close", n, {
