@@ -90,7 +90,7 @@ export interface Limit {
 }
 
 /** Gathers what `sysix info` prints, describing the filesystem of `dir`. */
-export declare function nativeInfo(dir: string): NativeInfo
+export declare function nativeInfo(dir?: string | undefined | null): NativeInfo
 
 /** Everything sysix sees of the machine and this process. */
 export interface NativeInfo {
@@ -110,7 +110,10 @@ export interface NativeInfo {
   pipeCapacity: number | null
   /** `/proc/sys/fs/pipe-max-size`. */
   pipeMaxCapacity: number | null
-  /** The filesystem of the directory asked about, or `null` if it cannot be read. */
+  /**
+   * The filesystem of the directory asked about, or `null` if there was
+   * none or it cannot be read.
+   */
   filesystem: Filesystem | null
 }
 

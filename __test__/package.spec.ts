@@ -178,6 +178,24 @@ test('`sysix info --json` matches info() and the system', (t) => {
   t.is(report.cwd?.nanosecondTimes, sample.some(subsecond))
 })
 
+test('`sysix info` still reports from a current directory that was deleted', (t) => {
+  const dir = tempDir(t)
+  const gone = join(dir, 'gone')
+  mkdirSync(gone)
+  const script = `process.chdir(${JSON.stringify(gone)}); require('fs').rmdirSync(${JSON.stringify(gone)});
+    const { info } = require(${JSON.stringify(ROOT)});
+    const report = info();
+    console.log(JSON.stringify({ cwd: report.cwd, count: report.cpu.count }));`
+  const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' })
+  t.is(result.status, 0, result.stderr)
+  t.deepEqual(JSON.parse(result.stdout), { cwd: null, count: sysix.cpuCount() })
+  const cli = spawnSync('sh', ['-c', `mkdir "$1" && cd "$1" && rmdir "$1" && exec "$2" "$3" info`, 'sh', gone, process.execPath, join(ROOT, 'bin', 'sysix.js')], {
+    encoding: 'utf8',
+  })
+  t.is(cli.status, 0, cli.stderr)
+  t.regex(cli.stdout, /^current dir +cannot be read$/m)
+})
+
 test('`sysix` without a command, or with an unknown one, prints usage and fails', (t) => {
   for (const args of [[], ['frobnicate'], ['info', '--yaml']]) {
     const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'sysix.js'), ...args], { encoding: 'utf8' })

@@ -39,7 +39,7 @@ export interface SysixInfo {
         /** `/proc/sys/fs/pipe-max-size`: the most an unprivileged process may set. */
         maxCapacity: number | null;
     };
-    /** The filesystem of the current directory, or `null` if it cannot be read. */
+    /** The filesystem of the current directory, or `null` if it cannot be read (deleted, say). */
     cwd: Filesystem | null;
 }
 /**

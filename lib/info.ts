@@ -44,7 +44,7 @@ export interface SysixInfo {
     /** `/proc/sys/fs/pipe-max-size`: the most an unprivileged process may set. */
     maxCapacity: number | null
   }
-  /** The filesystem of the current directory, or `null` if it cannot be read. */
+  /** The filesystem of the current directory, or `null` if it cannot be read (deleted, say). */
   cwd: Filesystem | null
 }
 
@@ -60,13 +60,22 @@ function runtime(): SysixInfo['runtime'] {
   return { name: 'node', version: versions.node, napi }
 }
 
+/** The current directory, or `null` once it has been deleted (`process.cwd()` then throws). */
+function currentDir(): string | null {
+  try {
+    return process.cwd()
+  } catch {
+    return null
+  }
+}
+
 /**
  * Everything sysix sees of this machine and process: CPU counts and what
  * limits them, descriptor limits, pipe sizes, the kernel, and what the
  * filesystem of the current directory records. `npx sysix info` prints it.
  */
 export function info(): SysixInfo {
-  const facts = native.nativeInfo(process.cwd())
+  const facts = native.nativeInfo(currentDir())
   const { version } = require('../package.json') as { version: string }
   return {
     sysix: { version },

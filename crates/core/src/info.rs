@@ -27,12 +27,12 @@ pub struct Info {
     pub pipe_capacity: Option<usize>,
     /// [`pipe::max_capacity`].
     pub pipe_max_capacity: Option<usize>,
-    /// The filesystem holding the directory asked about.
-    pub filesystem: crate::Result<Filesystem>,
+    /// The filesystem holding the directory asked about, if one was.
+    pub filesystem: Option<crate::Result<Filesystem>>,
 }
 
 /// Gathers [`Info`], with `dir` the directory whose filesystem to describe.
-pub fn info(dir: &Path) -> Info {
+pub fn info(dir: Option<&Path>) -> Info {
     let pipe_capacity = pipe::pipe(PipeFlags::empty())
         .and_then(|(reader, _writer)| pipe::capacity(std::os::fd::AsFd::as_fd(&reader)))
         .ok();
@@ -45,6 +45,6 @@ pub fn info(dir: &Path) -> Info {
         open_file_limit: process::open_file_limit(),
         pipe_capacity,
         pipe_max_capacity: pipe::max_capacity(),
-        filesystem: fs::filesystem_of(dir),
+        filesystem: dir.map(fs::filesystem_of),
     }
 }

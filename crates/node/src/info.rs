@@ -62,15 +62,16 @@ pub struct NativeInfo {
     pub pipe_capacity: Option<u32>,
     /// `/proc/sys/fs/pipe-max-size`.
     pub pipe_max_capacity: Option<u32>,
-    /// The filesystem of the directory asked about, or `null` if it cannot be read.
+    /// The filesystem of the directory asked about, or `null` if there was
+    /// none or it cannot be read.
     pub filesystem: Option<Filesystem>,
 }
 
 /// Gathers what `sysix info` prints, describing the filesystem of `dir`.
 #[napi]
-pub fn native_info(dir: String) -> NativeInfo {
-    let dir = PathBuf::from(dir);
-    let info = info::info(&dir);
+pub fn native_info(dir: Option<String>) -> NativeInfo {
+    let dir = dir.map(PathBuf::from);
+    let info = info::info(dir.as_deref());
     let text = |path: PathBuf| path.to_string_lossy().into_owned();
     NativeInfo {
         kernel: Kernel {
@@ -88,12 +89,14 @@ pub fn native_info(dir: String) -> NativeInfo {
         },
         pipe_capacity: info.pipe_capacity.map(saturate),
         pipe_max_capacity: info.pipe_max_capacity.map(saturate),
-        filesystem: info.filesystem.ok().map(|fs| Filesystem {
-            path: text(dir),
-            fstype: fs.fstype,
-            mount_point: fs.mount_point.map(text),
-            birth_times: fs.birth_times,
-            nanosecond_times: fs.nanosecond_times,
-        }),
+        filesystem: dir
+            .zip(info.filesystem.and_then(Result::ok))
+            .map(|(dir, fs)| Filesystem {
+                path: text(dir),
+                fstype: fs.fstype,
+                mount_point: fs.mount_point.map(text),
+                birth_times: fs.birth_times,
+                nanosecond_times: fs.nanosecond_times,
+            }),
     }
 }
