@@ -47,6 +47,7 @@ const unclosed = new FinalizationRegistry<number>((fd) => {
 })
 
 let wrap: (fd: number) => OwnedFd
+let liveFd: (owner: OwnedFd, syscall: string) => number
 let lease: (owner: OwnedFd, syscall: string) => number
 let release: (owner: OwnedFd) => void
 let borrowOf: (source: number | OwnedFd) => BorrowedFd
@@ -88,6 +89,7 @@ export class OwnedFd implements Disposable {
 
   static {
     wrap = (fd) => new OwnedFd(INTERNAL, fd)
+    liveFd = (owner, syscall) => owner.#live(syscall)
     lease = (owner, syscall) => {
       const fd = owner.#live(syscall)
       owner.#busy++
@@ -270,10 +272,7 @@ function fdNumber(value: unknown, name: string, syscall: string): number | undef
   }
   const owner = ownerOf(value)
   if (owner !== undefined) {
-    if (owner.closed) {
-      throw closedFd(syscall)
-    }
-    return owner.fd
+    return liveFd(owner, syscall)
   }
   if (value instanceof BorrowedFd) {
     return value.fd
