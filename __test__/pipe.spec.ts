@@ -7,6 +7,10 @@ import test from 'ava'
 import { dupStderr, dupStdin, dupStdout, pipe, pipeCapacity, sameFileSync, setPipeCapacity } from '../index.js'
 import { NOBODY, O_CLOEXEC, fdFlags, inChild, isOpen } from './helpers.js'
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
 /** `fcntl(fd, F_GETPIPE_SZ)` by Python, on the pipe end it is given as standard input. */
 function pythonPipeSize(fd: number): number {
   const result = spawnSync('python3', ['-c', 'import fcntl; print(fcntl.fcntl(0, fcntl.F_GETPIPE_SZ))'], {
@@ -120,14 +124,21 @@ test('as spawn stdio, the child gets only its end: EOF arrives when the parent c
 })
 
 test('a child sees no pipe end it was not given', (t) => {
-  const { reader, writer } = pipe()
-  const result = spawnSync('sh', ['-c', 'ls -l /proc/$$/fd'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
-  const ours = readlinkSync(`/proc/self/fd/${reader.fd}`)
-  t.regex(ours, /^pipe:\[\d+\]$/)
-  t.regex(result.stdout, /pipe:\[\d+\]/, 'the listing shows the pipes the child was given')
-  t.false(result.stdout.includes(ours), 'neither end of ours leaked into the child')
-  reader.close()
-  writer.close()
+  const ours = pipe()
+  const given = pipe()
+  // The child is given one end, as its fd 3. Its fds 0 to 2 depend on how this process is run
+  // (stderr may be a pipe or a socket), so the test looks for the two pipes by their inodes.
+  const result = spawnSync('sh', ['-c', 'ls -l /proc/$$/fd'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit', given.writer.fd],
+  })
+  const ourPipe = readlinkSync(`/proc/self/fd/${ours.reader.fd}`)
+  const givenPipe = readlinkSync(`/proc/self/fd/${given.writer.fd}`)
+  t.regex(ourPipe, /^pipe:\[\d+\]$/)
+  t.not(ourPipe, givenPipe)
+  t.regex(result.stdout, new RegExp(` 3 -> ${escapeRegExp(givenPipe)}$`, 'm'), 'the child holds the end it was given as fd 3')
+  t.false(result.stdout.includes(ourPipe), 'neither end of the other pipe leaked into the child')
+  for (const end of [ours.reader, ours.writer, given.reader, given.writer]) end.close()
 })
 
 test('dupStdin/dupStdout/dupStderr are close-on-exec duplicates of fds 0, 1, 2', (t) => {
