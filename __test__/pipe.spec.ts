@@ -7,10 +7,6 @@ import test from 'ava'
 import { dupStderr, dupStdin, dupStdout, pipe, pipeCapacity, sameFileSync, setPipeCapacity } from '../index.js'
 import { NOBODY, O_CLOEXEC, fdFlags, inChild, isOpen } from './helpers.js'
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-}
-
 /** `fcntl(fd, F_GETPIPE_SZ)` by Python, on the pipe end it is given as standard input. */
 function pythonPipeSize(fd: number): number {
   const result = spawnSync('python3', ['-c', 'import fcntl; print(fcntl.fcntl(0, fcntl.F_GETPIPE_SZ))'], {
@@ -136,7 +132,7 @@ test('a child sees no pipe end it was not given', (t) => {
   const givenPipe = readlinkSync(`/proc/self/fd/${given.writer.fd}`)
   t.regex(ourPipe, /^pipe:\[\d+\]$/)
   t.not(ourPipe, givenPipe)
-  t.regex(result.stdout, new RegExp(` 3 -> ${escapeRegExp(givenPipe)}$`, 'm'), 'the child holds the end it was given as fd 3')
+  t.true(result.stdout.includes(` 3 -> ${givenPipe}\n`), 'the child holds the end it was given as fd 3')
   t.false(result.stdout.includes(ourPipe), 'neither end of the other pipe leaked into the child')
   for (const end of [ours.reader, ours.writer, given.reader, given.writer]) end.close()
 })
