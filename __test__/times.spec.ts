@@ -70,6 +70,18 @@ test('times set by sysix are what stat(1) prints, before 1970 and far in the fut
   }
 })
 
+test('a time past what the filesystem stores is clamped exactly as touch clamps it', (t) => {
+  const ours = newFile(t, 'sysix')
+  const theirs = newFile(t, 'touch')
+  for (const seconds of [2n ** 40n, -(2n ** 40n)]) {
+    setFileTimesSync(ours, { mtime: seconds * 1_000_000_000n + 5n })
+    tool('touch', ['-m', '-d', `@${seconds}.000000005`, theirs])
+    const clamped = statTimes(theirs).mtime
+    t.is(statTimes(ours).mtime, clamped)
+    t.is(fileTimesSync(ours).mtimeNs, clamped)
+  }
+})
+
 test('a time left out stays, and "now" takes the kernel clock', (t) => {
   const path = newFile(t)
   setFileTimesSync(path, { atime: 1_000n, mtime: 2_000n })
