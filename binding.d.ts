@@ -7,6 +7,18 @@ export declare function cpuAffinity(): Array<number>
 /** The CPUs this process may really use: affinity and cgroup quota applied. */
 export declare function cpuCount(): number
 
+/** CPU counts, and what they come from. */
+export interface CpuInfo {
+  /** `cpuCount()`: the CPUs this process may use. */
+  count: number
+  /** `physicalCpuCount()`. */
+  physical: number
+  /** `cpuAffinity()`. */
+  affinity: Array<number>
+  /** `cpuQuota()`. */
+  quota: CpuQuota | null
+}
+
 /** The tightest cgroup CPU quota over this process, or `null`. */
 export declare function cpuQuota(): CpuQuota | null
 
@@ -33,18 +45,48 @@ export declare function dupStdin(): number
 /** Duplicates standard output, close-on-exec. */
 export declare function dupStdout(): number
 
-/** `fcntl(fd, F_GETFD)`—Fails with `EBADF` unless `fd` is open. */
-export declare function fdCheck(fd: number): void
+/**
+ * `fcntl(fd, F_GETFD)`, then takes ownership of a descriptor opened
+ * elsewhere: returns its handle, or -1 when an `OwnedFd` (of any thread)
+ * already owns it. Throws `EBADF` when `fd` is not open.
+ */
+export declare function fdAdopt(fd: number): number
 
-/** `close(fd)`—Closes a descriptor, reporting what the kernel says. */
-export declare function fdClose(fd: number): void
+/**
+ * `close(fd)`—Closes an owned descriptor, reporting what the kernel says;
+ * while a call in flight uses it, the close waits for that call to settle.
+ */
+export declare function fdClose(handle: number): void
 
-/** `fcntl(fd, F_DUPFD_CLOEXEC, 3)`—A new descriptor for the same open file. */
+/** `fcntl(fd, F_DUPFD_CLOEXEC, 3)`—A new owned descriptor for the same open file. */
 export declare function fdDup(fd: number): number
 
 /**
+ * `fstat(fd)`—Writes the device and inode numbers of the file open on `fd`
+ * into `out`.
+ */
+export declare function fdIdentity(fd: number, out: BigUint64Array): void
+
+/**
+ * Whether sysix owns `fd`, or last gave it up with `intoRaw()`: either way
+ * a kernel descriptor, not some runtime's resource id.
+ */
+export declare function fdKnown(fd: number): boolean
+
+/**
+ * Gives up ownership without closing: returns 0, the number of calls in
+ * flight that still use the descriptor (then it stays owned), or -1 when
+ * the handle owns nothing.
+ */
+export declare function fdRelease(handle: number): number
+
+/** How many `bigint`s the file-time functions write (see [`FileTimesSlot`]). */
+export declare const FILE_TIMES_LEN: number
+
+/**
  * The identity of a path (following symlinks) or descriptor: writes
- * `[dev, ino]` into `out` and returns the descriptor holding the file.
+ * `[dev, ino]` into `out` and returns the handle of the descriptor holding
+ * the file.
  */
 export declare function fileIdOpen(target: string | Uint8Array | number, out: BigUint64Array): number
 
@@ -53,7 +95,7 @@ export declare function fileIdStd(stream: number, out: BigUint64Array): number
 
 /** The filesystem holding a directory. */
 export interface Filesystem {
-  /** The directory asked about. */
+  /** The directory asked about (lossily decoded when its name is not UTF-8). */
   path: string
   /** Its type as the mount table names it. */
   fstype: string | null
@@ -68,10 +110,36 @@ export interface Filesystem {
 /** `statx` on the threadpool; `out` is filled before the promise resolves. */
 export declare function fileTimes(target: string | Uint8Array | number, followSymlinks: boolean, out: BigInt64Array): Promise<void>
 
+/**
+ * Where the file-time functions write each value in the caller's
+ * `BigInt64Array`: the seconds and nanoseconds of each time, then whether
+ * there is a birth time (1 or 0; its slots hold 0 when there is none).
+ */
+export declare enum FileTimesSlot {
+  /** Seconds of the access time. */
+  AtimeSec = 0,
+  /** Nanoseconds of the access time. */
+  AtimeNsec = 1,
+  /** Seconds of the modification time. */
+  MtimeSec = 2,
+  /** Nanoseconds of the modification time. */
+  MtimeNsec = 3,
+  /** Seconds of the change time. */
+  CtimeSec = 4,
+  /** Nanoseconds of the change time. */
+  CtimeNsec = 5,
+  /** Seconds of the birth time. */
+  BirthtimeSec = 6,
+  /** Nanoseconds of the birth time. */
+  BirthtimeNsec = 7,
+  /** 1 when there is a birth time, 0 otherwise. */
+  HasBirthtime = 8,
+}
+
 /** `statx`—Writes the timestamps of a file, by path or descriptor, into `out`. */
 export declare function fileTimesSync(target: string | Uint8Array | number, followSymlinks: boolean, out: BigInt64Array): void
 
-/** The running kernel. */
+/** The running kernel, as `uname` shows it. */
 export interface Kernel {
   /** `uname -s`. */
   name: string
@@ -89,45 +157,49 @@ export interface Limit {
   hard: number | null
 }
 
-/** Gathers what `sysix info` prints, describing the filesystem of `dir`. */
-export declare function nativeInfo(dir?: string | undefined | null): NativeInfo
+/**
+ * Gathers what `sysix info` prints. The current directory is looked up as
+ * `.`, so a name that is not UTF-8 is found all the same; its lossy name is
+ * only shown.
+ */
+export declare function machineInfo(): MachineInfo
 
-/** Everything sysix sees of the machine and this process. */
-export interface NativeInfo {
+/** What sysix sees of the machine and of this process. */
+export interface MachineInfo {
   /** The running kernel. */
   kernel: Kernel
-  /** `cpuCount()`. */
-  cpuCount: number
-  /** `physicalCpuCount()`. */
-  physicalCpuCount: number
-  /** `cpuAffinity()`. */
-  cpuAffinity: Array<number>
-  /** `cpuQuota()`. */
-  cpuQuota: CpuQuota | null
-  /** `RLIMIT_NOFILE`. */
-  openFileLimit: Limit
-  /** The capacity a new pipe gets. */
-  pipeCapacity: number | null
-  /** `/proc/sys/fs/pipe-max-size`. */
-  pipeMaxCapacity: number | null
+  /** CPU counts, and what they come from. */
+  cpu: CpuInfo
+  /** `RLIMIT_NOFILE`: how many descriptors this process may have open. */
+  openFiles: Limit
+  /** Pipe buffer sizes. */
+  pipe: PipeInfo
   /**
-   * The filesystem of the directory asked about, or `null` if there was
-   * none or it cannot be read.
+   * The filesystem of the current directory, or `null` if there is no
+   * current directory (it was deleted) or it cannot be read.
    */
-  filesystem: Filesystem | null
+  cwd: Filesystem | null
 }
 
 /** The number of physical cores of the machine. */
 export declare function physicalCpuCount(): number
 
 /**
- * `pipe2(O_CLOEXEC | flags)`—A new anonymous pipe; writes the reading and
- * the writing end's numbers into `out`.
+ * `pipe2(O_CLOEXEC | flags)`—A new anonymous pipe; writes the handles of
+ * its reading and writing ends into `out`.
  */
-export declare function pipe(nonBlocking: boolean, direct: boolean, out: Int32Array): void
+export declare function pipe(nonBlocking: boolean, direct: boolean, out: Float64Array): void
 
 /** `fcntl(fd, F_GETPIPE_SZ)`—A pipe's capacity in bytes. */
 export declare function pipeCapacity(fd: number): number
+
+/** Pipe buffer sizes in bytes. */
+export interface PipeInfo {
+  /** The capacity of a new pipe. */
+  defaultCapacity: number | null
+  /** `/proc/sys/fs/pipe-max-size`: the most an unprivileged process may set. */
+  maxCapacity: number | null
+}
 
 /** `sameFileSync` on the threadpool. */
 export declare function sameFile(a: string | Uint8Array | number, b: string | Uint8Array | number): Promise<boolean>
@@ -143,3 +215,9 @@ export declare function setFileTimesSync(target: string | Uint8Array | number, a
 
 /** `fcntl(fd, F_SETPIPE_SZ, bytes)`—Resizes a pipe, returning its new capacity. */
 export declare function setPipeCapacity(fd: number, bytes: number): number
+
+/**
+ * The version of sysix this binding belongs to, which the loader checks
+ * against `package.json`'s.
+ */
+export declare const VERSION: string

@@ -8,8 +8,8 @@ export type { FdLike, PathOrFd } from './lib/fd'
 export type { PathLike } from './lib/validate'
 export type { NodeError, SystemError } from './lib/errors'
 
-export { dupStderr, dupStdin, dupStdout, pipe, pipeCapacity, setPipeCapacity } from './lib/pipe'
-export type { Pipe, PipeOptions } from './lib/pipe'
+export { Pipe, dupStderr, dupStdin, dupStdout, pipe, pipeCapacity, setPipeCapacity } from './lib/pipe'
+export type { PipeOptions } from './lib/pipe'
 
 export { cpuAffinity, cpuCount, cpuQuota, physicalCpuCount } from './lib/cpu'
 export type { CpuQuota } from './lib/cpu'
@@ -20,4 +20,4 @@ export { fileTimes, fileTimesSync, setFileTimes, setFileTimesSync } from './lib/
 export type { FileTimes, FileTimesOptions, SetFileTimes, TimeLike } from './lib/times'
 
 export { info } from './lib/info'
-export type { Filesystem, Kernel, Limit, SysixInfo } from './lib/info'
+export type { CpuInfo, Filesystem, Kernel, Limit, PipeInfo, SysixInfo } from './lib/info'

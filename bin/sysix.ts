@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // The `sysix` command: `sysix info [--json]` prints what sysix sees here.
 
+import { writeSync } from 'node:fs'
+
 import { info, type SysixInfo } from '../index'
+import { packageJson } from '../lib/package'
 
 const USAGE = `Usage: sysix <command>
 
@@ -77,30 +80,75 @@ export function format(report: SysixInfo): string {
   ].join('\n')
 }
 
-function main(args: string[]): number {
-  const [command, ...options] = args
+/**
+ * Writes `text` and a newline to standard output, synchronously, so that a
+ * failed write is seen: `false` on `EPIPE` (a reader such as `head` went
+ * away, which is no error for a command that prints a report).
+ */
+function print(text: string, fd = 1): boolean {
+  const data = Buffer.from(`${text}\n`)
+  for (let offset = 0; offset < data.length; ) {
+    try {
+      offset += writeSync(fd, data, offset)
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      if (code === 'EAGAIN') {
+        continue
+      }
+      if (code === 'EPIPE') {
+        return false
+      }
+      throw error
+    }
+  }
+  return true
+}
+
+function usageError(message: string): number {
+  print(`sysix: ${message}\n\n${USAGE}`, 2)
+  return 2
+}
+
+/** Runs the command line `args`; returns the exit status. */
+export function main(args: string[]): number {
+  const [command, ...rest] = args
+  if (command === undefined) {
+    print(USAGE, 2)
+    return 2
+  }
   if (command === '-h' || command === '--help' || command === 'help') {
-    console.log(USAGE)
-    return 0
+    return rest.length > 0 ? usageError(`unexpected argument '${rest[0]}'`) : (print(USAGE), 0)
   }
   if (command === '-v' || command === '--version') {
-    console.log((require('../package.json') as { version: string }).version)
-    return 0
+    return rest.length > 0 ? usageError(`unexpected argument '${rest[0]}'`) : (print(packageJson.version), 0)
   }
   if (command !== 'info') {
-    console.error(command === undefined ? USAGE : `sysix: unknown command '${command}'\n\n${USAGE}`)
-    return 2
+    return usageError(`unknown command '${command}'`)
   }
-  const unknown = options.find((option) => option !== '--json')
+  if (rest.includes('-h') || rest.includes('--help')) {
+    print(USAGE)
+    return 0
+  }
+  const unknown = rest.find((option) => option !== '--json')
   if (unknown !== undefined) {
-    console.error(`sysix: unknown option '${unknown}' for info\n\n${USAGE}`)
-    return 2
+    return usageError(`unknown option '${unknown}' for info`)
   }
   const report = info()
-  console.log(options.length > 0 ? JSON.stringify(report, null, 2) : format(report))
+  print(rest.length > 0 ? JSON.stringify(report, null, 2) : format(report))
   return 0
 }
 
 if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2))
+  try {
+    process.exitCode = main(process.argv.slice(2))
+  } catch (error) {
+    // A failed write of the report (ENOSPC on /dev/full, EIO): say so, fail.
+    const { code, message } = error as NodeJS.ErrnoException
+    try {
+      print(`sysix: ${code ? `cannot write the report: ${message}` : message}`, 2)
+    } catch {
+      // Standard error is gone too: the exit status is all that is left.
+    }
+    process.exitCode = 1
+  }
 }

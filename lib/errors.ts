@@ -76,15 +76,30 @@ export function outOfRange(name: string, range: string, received: unknown): Rang
 }
 
 /**
- * `EBADF` for a descriptor sysix knows to be closed, thrown without a system
- * call, as Node does for a closed `FileHandle`; `syscall` names the sysix
- * function that refused it.
+ * A system error with `code` and `syscall` raised by sysix itself, before
+ * any system call: `EBUSY: resource busy or locked, OwnedFd.intoRaw: ...`.
+ * `detail` says what sysix found; the message starts as Node's do.
  */
-export function closedFd(syscall: string): SystemError {
-  const errno = constants.errno.EBADF
-  return Object.assign(new Error(`EBADF: bad file descriptor, ${syscall}`), {
+export function nodeError(code: keyof typeof constants.errno, syscall: string, detail: string): SystemError {
+  const errno = constants.errno[code]
+  return Object.assign(new Error(`${code}: ${describeErrno(code)}, ${syscall}: ${detail}`), {
     errno: -errno,
-    code: 'EBADF',
+    code,
     syscall,
   })
+}
+
+/** libuv's descriptions of the codes sysix raises itself. */
+function describeErrno(code: string): string {
+  return code === 'EBADF' ? 'bad file descriptor' : code === 'EBUSY' ? 'resource busy or locked' : code.toLowerCase()
+}
+
+/**
+ * `EBADF` for a descriptor sysix knows to be closed, thrown without a system
+ * call, as Node does for a closed `FileHandle`; `syscall` names the sysix
+ * function that refused it and `detail` which descriptor was closed:
+ * `EBADF: bad file descriptor, fileTimesSync: the OwnedFd passed as "target" is closed`.
+ */
+export function closedFd(syscall: string, detail: string): SystemError {
+  return nodeError('EBADF', syscall, detail)
 }

@@ -1,14 +1,17 @@
-// What `sysix info` reports: sysix's view of this machine and process.
+// What `sysix info` reports: sysix's view of this machine and process. The
+// binding gathers it in its final shape (`MachineInfo`); this adds what only
+// JavaScript knows.
 
 import { availableParallelism, cpus } from 'node:os'
 
-import type { CpuQuota, Filesystem, Kernel, Limit } from '../binding'
+import type { CpuInfo, CpuQuota, Filesystem, Kernel, Limit, MachineInfo, PipeInfo } from '../binding'
 import { native } from './binding'
+import { packageJson } from './package'
 
-export type { CpuQuota, Filesystem, Kernel, Limit }
+export type { CpuInfo, CpuQuota, Filesystem, Kernel, Limit, PipeInfo }
 
-/** What {@link info} reports. */
-export interface SysixInfo {
+/** What {@link info} reports: the binding's {@link MachineInfo}, with what JavaScript knows added. */
+export interface SysixInfo extends MachineInfo {
   /** This package. */
   sysix: { version: string }
   /** The JavaScript runtime sysix is loaded in. */
@@ -18,34 +21,13 @@ export interface SysixInfo {
     /** The Node-API version the runtime implements. */
     napi: number | null
   }
-  /** The running kernel, as `uname` shows it. */
-  kernel: Kernel
-  /** CPU counts, and what they come from. */
-  cpu: {
-    /** {@link cpuCount}: CPUs this process may use. */
-    count: number
-    /** {@link physicalCpuCount}. */
-    physical: number
-    /** {@link cpuAffinity}. */
-    affinity: number[]
-    /** {@link cpuQuota}. */
-    quota: CpuQuota | null
+  /** CPU counts, what they come from, and what Node says. */
+  cpu: CpuInfo & {
     /** `os.cpus().length`: every CPU of the machine. */
     nodeCpus: number
     /** `os.availableParallelism()`. */
     nodeAvailableParallelism: number
   }
-  /** `RLIMIT_NOFILE`: how many descriptors this process may have open. */
-  openFiles: Limit
-  /** Pipe buffer sizes in bytes. */
-  pipe: {
-    /** The capacity of a new pipe. */
-    defaultCapacity: number | null
-    /** `/proc/sys/fs/pipe-max-size`: the most an unprivileged process may set. */
-    maxCapacity: number | null
-  }
-  /** The filesystem of the current directory, or `null` if it cannot be read (deleted, say). */
-  cwd: Filesystem | null
 }
 
 function runtime(): SysixInfo['runtime'] {
@@ -60,37 +42,17 @@ function runtime(): SysixInfo['runtime'] {
   return { name: 'node', version: versions.node, napi }
 }
 
-/** The current directory, or `null` once it has been deleted (`process.cwd()` then throws). */
-function currentDir(): string | null {
-  try {
-    return process.cwd()
-  } catch {
-    return null
-  }
-}
-
 /**
  * Everything sysix sees of this machine and process: CPU counts and what
  * limits them, descriptor limits, pipe sizes, the kernel, and what the
  * filesystem of the current directory records. `npx sysix info` prints it.
  */
 export function info(): SysixInfo {
-  const facts = native.nativeInfo(currentDir())
-  const { version } = require('../package.json') as { version: string }
+  const machine = native.machineInfo()
   return {
-    sysix: { version },
+    sysix: { version: packageJson.version },
     runtime: runtime(),
-    kernel: facts.kernel,
-    cpu: {
-      count: facts.cpuCount,
-      physical: facts.physicalCpuCount,
-      affinity: facts.cpuAffinity,
-      quota: facts.cpuQuota,
-      nodeCpus: cpus().length,
-      nodeAvailableParallelism: availableParallelism(),
-    },
-    openFiles: facts.openFileLimit,
-    pipe: { defaultCapacity: facts.pipeCapacity, maxCapacity: facts.pipeMaxCapacity },
-    cwd: facts.filesystem,
+    ...machine,
+    cpu: { ...machine.cpu, nodeCpus: cpus().length, nodeAvailableParallelism: availableParallelism() },
   }
 }

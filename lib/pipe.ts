@@ -1,7 +1,7 @@
 // Anonymous pipes and duplicates of the standard streams.
 
 import { native } from './binding'
-import { ownedFromRaw, toFd, type FdLike, type OwnedFd } from './fd'
+import { ownedFromHandle, toFd, type FdLike, type OwnedFd } from './fd'
 import { INT32_MAX, validateBoolean, validateInteger, validateOptions } from './validate'
 
 /** Options of {@link pipe}. */
@@ -16,16 +16,45 @@ export interface PipeOptions {
   direct?: boolean
 }
 
-/** The two ends of a pipe. */
-export interface Pipe {
+const INTERNAL: unique symbol = Symbol('sysix.internal')
+
+let makePipe: (reader: OwnedFd, writer: OwnedFd) => Pipe
+
+/**
+ * The two ends of a pipe. Destructure it (`const { reader, writer } = pipe()`)
+ * to close each end on its own, or declare it with `using` to close both
+ * ends that are still open when it goes out of scope.
+ */
+export class Pipe implements Disposable {
   /** The end to read from. */
-  reader: OwnedFd
+  readonly reader: OwnedFd
   /** The end to write to. */
-  writer: OwnedFd
+  readonly writer: OwnedFd
+
+  private constructor(token: typeof INTERNAL, reader: OwnedFd, writer: OwnedFd) {
+    if (token !== INTERNAL) {
+      throw new TypeError('Illegal constructor: use pipe()')
+    }
+    this.reader = reader
+    this.writer = writer
+  }
+
+  static {
+    makePipe = (reader, writer) => new Pipe(INTERNAL, reader, writer)
+  }
+
+  /** Closes both ends that are still open (the reader first); a closed end is left as it is. */
+  [Symbol.dispose](): void {
+    try {
+      this.reader.close()
+    } finally {
+      this.writer.close()
+    }
+  }
 }
 
-/** Where the binding writes a new pipe's two descriptor numbers. */
-const ends = new Int32Array(2)
+/** Where the binding writes a new pipe's two descriptor handles. */
+const ends = new Float64Array(2)
 
 /**
  * Creates an anonymous pipe. Both ends are close-on-exec, so a child process
@@ -33,13 +62,19 @@ const ends = new Int32Array(2)
  * once every writer is closed. Node has no such call: `child_process`'s
  * `'pipe'` is a socketpair.
  *
- * @example
+ * @example Feed a child process, lending it the reading end:
  * ```ts
  * const { reader, writer } = pipe()
  * const child = spawn('sort', [], { stdio: [reader.fd, 'inherit', 'inherit'] })
- * reader.close() // the child has its own copy
+ * reader.close() // spawn gave the child its own copy
  * fs.writeSync(writer.fd, 'b\na\n')
  * writer.close() // sort sees end-of-file
+ * ```
+ *
+ * @example Read a pipe as a stream, handing the reading end over:
+ * ```ts
+ * using p = pipe()
+ * const socket = p.reader.toSocket({ readable: true, writable: false })
  * ```
  *
  * @see https://man7.org/linux/man-pages/man2/pipe.2.html
@@ -48,7 +83,7 @@ const ends = new Int32Array(2)
 export function pipe(options?: PipeOptions): Pipe {
   const { nonBlocking, direct } = validateOptions(options)
   native.pipe(validateBoolean(nonBlocking, 'options.nonBlocking', false), validateBoolean(direct, 'options.direct', false), ends)
-  return { reader: ownedFromRaw(ends[0]), writer: ownedFromRaw(ends[1]) }
+  return makePipe(ownedFromHandle(ends[0]), ownedFromHandle(ends[1]))
 }
 
 /**
@@ -76,15 +111,15 @@ export function setPipeCapacity(fd: FdLike, bytes: number): number {
 
 /** A new descriptor for standard input, close-on-exec (os_pipe's `dup_stdin`). */
 export function dupStdin(): OwnedFd {
-  return ownedFromRaw(native.dupStdin())
+  return ownedFromHandle(native.dupStdin())
 }
 
 /** A new descriptor for standard output, close-on-exec (os_pipe's `dup_stdout`). */
 export function dupStdout(): OwnedFd {
-  return ownedFromRaw(native.dupStdout())
+  return ownedFromHandle(native.dupStdout())
 }
 
 /** A new descriptor for standard error, close-on-exec (os_pipe's `dup_stderr`). */
 export function dupStderr(): OwnedFd {
-  return ownedFromRaw(native.dupStderr())
+  return ownedFromHandle(native.dupStderr())
 }

@@ -4,18 +4,15 @@ import { inspect } from 'node:util'
 
 import { native } from './binding'
 import { closedFd, invalidArgType } from './errors'
-import { closeQuietly, toFd, toTarget, withTarget, type FdLike, type PathOrFd } from './fd'
+import { ownedFromHandle, toFd, toTarget, type FdLike, type OwnedFd, type PathOrFd } from './fd'
 import { toPath, type PathLike } from './validate'
 
 const INTERNAL: unique symbol = Symbol('sysix.internal')
 
-/** Releases the files of identities nobody closed. */
-const unclosed = new FinalizationRegistry<number>(closeQuietly)
-
 /** Where the binding writes a new identity's device and inode numbers. */
 const ids = new BigUint64Array(2)
 
-let wrap: (fd: number) => FileId
+let wrap: (handle: number) => FileId
 
 /**
  * The identity of a file, its device and inode numbers, with the file held
@@ -38,23 +35,22 @@ let wrap: (fd: number) => FileId
  * ```
  */
 export class FileId implements Disposable {
-  /** The descriptor that holds the file, -1 once closed. */
-  #fd: number
+  /** The descriptor that holds the file (`O_PATH`), with the lifecycle of every owned descriptor. */
+  readonly #held: OwnedFd
   readonly #dev: bigint
   readonly #ino: bigint
 
-  private constructor(token: typeof INTERNAL, fd: number, dev: bigint, ino: bigint) {
+  private constructor(token: typeof INTERNAL, handle: number, dev: bigint, ino: bigint) {
     if (token !== INTERNAL) {
       throw new TypeError('Illegal constructor: use FileId.fromPath(), FileId.fromFd() or FileId.stdin()')
     }
-    this.#fd = fd
+    this.#held = ownedFromHandle(handle, 'FileId')
     this.#dev = dev
     this.#ino = ino
-    unclosed.register(this, fd, this)
   }
 
   static {
-    wrap = (fd) => new FileId(INTERNAL, fd, ids[0], ids[1])
+    wrap = (handle) => new FileId(INTERNAL, handle, ids[0], ids[1])
   }
 
   /**
@@ -100,7 +96,7 @@ export class FileId implements Disposable {
 
   /** Whether {@link FileId.close} has been called. */
   get closed(): boolean {
-    return this.#fd < 0
+    return this.#held.closed
   }
 
   /** Whether both identities name the same file: same device, same inode. */
@@ -113,14 +109,14 @@ export class FileId implements Disposable {
     return this.#dev === other.#dev && this.#ino === other.#ino
   }
 
-  /** Releases the file. Calling it again does nothing; using the identity afterwards throws `EBADF`. */
+  /**
+   * Releases the file. Calling it again does nothing; using the identity
+   * afterwards throws `EBADF`. Like every descriptor sysix owns, an
+   * unclosed `FileId` is released when its worker thread exits or, with a
+   * warning, when it is garbage-collected.
+   */
   close(): void {
-    const fd = this.#fd
-    if (fd >= 0) {
-      this.#fd = -1
-      unclosed.unregister(this)
-      native.fdClose(fd)
-    }
+    this.#held.close()
   }
 
   /** Releases the file when a `using` declaration goes out of scope. */
@@ -129,8 +125,8 @@ export class FileId implements Disposable {
   }
 
   #live(syscall: string): void {
-    if (this.#fd < 0) {
-      throw closedFd(`FileId.${syscall}`)
+    if (this.#held.closed) {
+      throw closedFd(`FileId.${syscall}`, 'the FileId is closed')
     }
   }
 
@@ -153,5 +149,5 @@ export function sameFileSync(a: PathOrFd, b: PathOrFd): boolean {
 
 /** {@link sameFileSync} on the libuv threadpool. */
 export async function sameFile(a: PathOrFd, b: PathOrFd): Promise<boolean> {
-  return withTarget(a, 'a', 'sameFile', (first) => withTarget(b, 'b', 'sameFile', (second) => native.sameFile(first, second)))
+  return native.sameFile(toTarget(a, 'a', 'sameFile'), toTarget(b, 'b', 'sameFile'))
 }

@@ -1,8 +1,10 @@
 // File timestamps to the nanosecond.
 
+import { types } from 'node:util'
+
 import { native } from './binding'
 import { invalidArgType, invalidArgValue, outOfRange } from './errors'
-import { toTarget, withTarget, type PathOrFd } from './fd'
+import { toTarget, type PathOrFd } from './fd'
 import { validateBoolean, validateOptions } from './validate'
 
 /** The timestamps of a file as `bigint` nanoseconds since the Unix epoch. */
@@ -24,7 +26,7 @@ export interface FileTimes {
  */
 export type TimeLike = bigint | Date | number | 'now'
 
-/** The times to set; an omitted one is left as it is. */
+/** The times to set, at least one of them; an omitted one is left as it is. */
 export interface SetFileTimes {
   /** The new access time. */
   atime?: TimeLike
@@ -49,10 +51,11 @@ function toTime(value: unknown, name: string): bigint | 'now' | undefined {
     return value
   } else if (typeof value === 'bigint') {
     ns = value
-  } else if (typeof value === 'number' || value instanceof Date) {
-    const ms = typeof value === 'number' ? value : value.getTime()
+  } else if (typeof value === 'number' || types.isDate(value)) {
+    // A Date of any realm (`vm`, Jest), as Node's `fs` takes it.
+    const ms = typeof value === 'number' ? value : Date.prototype.getTime.call(value)
     if (!Number.isFinite(ms)) {
-      throw outOfRange(name, value instanceof Date ? 'a valid Date' : 'a finite number of milliseconds', value)
+      throw outOfRange(name, types.isDate(value) ? 'a valid Date' : 'a finite number of milliseconds', value)
     }
     const whole = Math.trunc(ms)
     ns = BigInt(whole) * NS_PER_MS + BigInt(Math.round((ms - whole) * 1e6))
@@ -68,20 +71,20 @@ function toTime(value: unknown, name: string): bigint | 'now' | undefined {
 }
 
 /**
- * What the binding fills: seconds and nanoseconds of the access, modification,
- * change and birth times, then 1 if there is a birth time. The synchronous
- * calls share one array; each promise gets its own.
+ * What the binding fills (`FILE_TIMES_LEN` bigints, laid out in the binding).
+ * The synchronous calls share one array; each promise gets its own.
  */
-const TIMES_LEN = 9
-const shared = new BigInt64Array(TIMES_LEN)
+const shared = new BigInt64Array(native.FILE_TIMES_LEN)
 const NS_PER_S = 1_000_000_000n
+
+const slot = native.FileTimesSlot
 
 function readTimes(out: BigInt64Array): FileTimes {
   return {
-    atimeNs: out[0] * NS_PER_S + out[1],
-    mtimeNs: out[2] * NS_PER_S + out[3],
-    ctimeNs: out[4] * NS_PER_S + out[5],
-    birthtimeNs: out[8] === 1n ? out[6] * NS_PER_S + out[7] : null,
+    atimeNs: out[slot.AtimeSec] * NS_PER_S + out[slot.AtimeNsec],
+    mtimeNs: out[slot.MtimeSec] * NS_PER_S + out[slot.MtimeNsec],
+    ctimeNs: out[slot.CtimeSec] * NS_PER_S + out[slot.CtimeNsec],
+    birthtimeNs: out[slot.HasBirthtime] === 1n ? out[slot.BirthtimeSec] * NS_PER_S + out[slot.BirthtimeNsec] : null,
   }
 }
 
@@ -108,15 +111,25 @@ export function fileTimesSync(target: PathOrFd, options?: FileTimesOptions): Fil
 /** {@link fileTimesSync} on the libuv threadpool. */
 export async function fileTimes(target: PathOrFd, options?: FileTimesOptions): Promise<FileTimes> {
   const follow = followSymlinks(options)
-  const out = new BigInt64Array(TIMES_LEN)
-  await withTarget(target, 'target', 'fileTimes', (arg) => native.fileTimes(arg, follow, out))
+  const out = new BigInt64Array(native.FILE_TIMES_LEN)
+  await native.fileTimes(toTarget(target, 'target', 'fileTimes'), follow, out)
   return readTimes(out)
 }
 
-function validateTimes(times: SetFileTimes): void {
+/**
+ * The two times to set, checked: an object that sets neither (a typo such as
+ * `{ mtme: 1n }`) is refused rather than silently setting nothing.
+ */
+function toTimes(times: SetFileTimes): [bigint | 'now' | undefined, bigint | 'now' | undefined] {
   if (typeof times !== 'object' || times === null) {
     throw invalidArgType('times', 'of type object', times)
   }
+  const atime = toTime(times.atime, 'times.atime')
+  const mtime = toTime(times.mtime, 'times.mtime')
+  if (atime === undefined && mtime === undefined) {
+    throw invalidArgValue('times', times, 'must set atime, mtime or both')
+  }
+  return [atime, mtime]
 }
 
 /**
@@ -133,15 +146,13 @@ function validateTimes(times: SetFileTimes): void {
  */
 export function setFileTimesSync(target: PathOrFd, times: SetFileTimes, options?: FileTimesOptions): void {
   const arg = toTarget(target, 'target', 'setFileTimesSync')
-  validateTimes(times)
-  native.setFileTimesSync(arg, toTime(times.atime, 'times.atime'), toTime(times.mtime, 'times.mtime'), followSymlinks(options))
+  const [atime, mtime] = toTimes(times)
+  native.setFileTimesSync(arg, atime, mtime, followSymlinks(options))
 }
 
 /** {@link setFileTimesSync} on the libuv threadpool. */
 export async function setFileTimes(target: PathOrFd, times: SetFileTimes, options?: FileTimesOptions): Promise<void> {
-  validateTimes(times)
-  const atime = toTime(times.atime, 'times.atime')
-  const mtime = toTime(times.mtime, 'times.mtime')
-  const follow = followSymlinks(options)
-  return withTarget(target, 'target', 'setFileTimes', (arg) => native.setFileTimes(arg, atime, mtime, follow))
+  const arg = toTarget(target, 'target', 'setFileTimes')
+  const [atime, mtime] = toTimes(times)
+  return native.setFileTimes(arg, atime, mtime, followSymlinks(options))
 }

@@ -1,7 +1,8 @@
 // Argument checks shared by every function, raising Node's errors before any
 // call reaches the native binding.
 
-import { URL, fileURLToPath } from 'node:url'
+import { fileURLToPath, type URL } from 'node:url'
+import { types } from 'node:util'
 
 import { invalidArgType, invalidArgValue, outOfRange } from './errors'
 
@@ -47,9 +48,25 @@ export function validateOptions<T extends object>(value: T | null | undefined, n
   return value
 }
 
+/**
+ * Whether `value` is a `URL`, of this realm or another (`vm`, Jest), as
+ * Node's `fs` tells: an object with `href` and `protocol`.
+ */
+export function isURL(value: unknown): value is URL {
+  const url = value as { href?: unknown; protocol?: unknown; auth?: unknown; path?: unknown } | null
+  return (
+    typeof url === 'object' &&
+    url !== null &&
+    typeof url.href === 'string' &&
+    typeof url.protocol === 'string' &&
+    url.auth === undefined &&
+    url.path === undefined
+  )
+}
+
 /** Whether `value` is a path rather than a descriptor. */
 export function isPathLike(value: unknown): value is PathLike {
-  return typeof value === 'string' || value instanceof Uint8Array || value instanceof URL
+  return typeof value === 'string' || types.isUint8Array(value) || isURL(value)
 }
 
 /**
@@ -58,8 +75,8 @@ export function isPathLike(value: unknown): value is PathLike {
  * the kernel would read the path only up to it.
  */
 export function toPath(value: unknown, name: string): string | Uint8Array {
-  if (typeof value !== 'string' && value instanceof URL) {
-    value = fileURLToPath(value)
+  if (isURL(value)) {
+    value = fileURLToPath(value.href)
   }
   if (typeof value === 'string') {
     if (value.includes('\u0000')) {
@@ -67,7 +84,7 @@ export function toPath(value: unknown, name: string): string | Uint8Array {
     }
     return value
   }
-  if (value instanceof Uint8Array) {
+  if (types.isUint8Array(value)) {
     if (value.includes(0)) {
       throw invalidArgValue(name, value, 'must be a string, Uint8Array, or URL without null bytes')
     }

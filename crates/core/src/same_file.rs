@@ -6,7 +6,7 @@
 use std::fs::File;
 use std::os::fd::{FromRawFd, IntoRawFd, OwnedFd};
 
-use rustix::fs::{fstat, open, statat, AtFlags, Mode, OFlags, CWD};
+use rustix::fs::{open, statat, AtFlags, Mode, OFlags, CWD};
 use same_file::Handle;
 
 use crate::error::{Result, Syscall, WithPath};
@@ -108,7 +108,7 @@ fn identity(target: Target<'_>) -> Result<(u64, u64)> {
         Target::Path(path) => statat(CWD, path, AtFlags::empty())
             .syscall("stat")
             .with_path(Some(path))?,
-        Target::Fd(fd) => fstat(fd).syscall("fstat")?,
+        Target::Fd(fd) => return fd::identity(fd),
     };
     // `st_dev` and `st_ino` are narrower than 64 bits on some 32-bit targets.
     #[allow(clippy::useless_conversion)]

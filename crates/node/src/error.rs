@@ -27,18 +27,25 @@ pub(crate) fn to_js(env: &Env, error: &sysix_core::Error) -> napi::Error {
     }
 }
 
-fn build<'env>(env: &'env Env, error: &sysix_core::Error) -> napi::Result<Object<'env>> {
+/// The message Node would give this error:
+/// `ENOENT: no such file or directory, statx '/x'`.
+pub(crate) fn message(error: &sysix_core::Error) -> String {
     let (code, description) = errno::describe(error.errno);
+    let mut message = format!("{code}: {description}, {}", error.syscall);
+    if let Some(path) = &error.path {
+        message.push_str(&format!(" '{}'", path.to_string_lossy()));
+    }
+    if let Some(dest) = &error.dest {
+        message.push_str(&format!(" -> '{}'", dest.to_string_lossy()));
+    }
+    message
+}
+
+fn build<'env>(env: &'env Env, error: &sysix_core::Error) -> napi::Result<Object<'env>> {
+    let (code, _) = errno::describe(error.errno);
     let path = error.path.as_ref().map(|p| p.to_string_lossy());
     let dest = error.dest.as_ref().map(|p| p.to_string_lossy());
-    let mut message = format!("{code}: {description}, {}", error.syscall);
-    if let Some(path) = &path {
-        message.push_str(&format!(" '{path}'"));
-    }
-    if let Some(dest) = &dest {
-        message.push_str(&format!(" -> '{dest}'"));
-    }
-
+    let message = message(error);
     let mut object = new_error(env, &message)?;
     object.set_named_property("errno", -error.errno.raw_os_error())?;
     object.set_named_property("code", code)?;

@@ -1,42 +1,99 @@
-//! Descriptors by number.
+//! Descriptor ownership, by number.
 //!
-//! The TypeScript `OwnedFd` owns each descriptor sysix hands out: it keeps
-//! the number, refuses it once closed, defers a close while a threadpool call
-//! still uses it, and closes it here exactly once. Handing numbers across
+//! The TypeScript `OwnedFd` holds a descriptor's handle (its number and the
+//! token of its registration, packed into one number) and gives it back here
+//! to close or release it; the process-wide table of `sysix_core`'s
+//! [`registry`] decides what may be closed, and when. Handing numbers across
 //! instead of wrapping each descriptor in a native object keeps `pipe()`
 //! cheap: a Node-API object with a finalizer costs more than the system call.
 
-use std::os::fd::{FromRawFd, IntoRawFd, OwnedFd};
+use std::os::fd::OwnedFd;
 
+use napi::bindgen_prelude::BigUint64ArraySlice;
 use napi::Env;
 use napi_derive::napi;
 use sysix_core::fd;
+use sysix_core::fd::registry::{self, AdoptError, Handle, ReleaseError};
 
 use crate::arg::Fd;
-use crate::error::sync;
+use crate::env::owner;
+use crate::error::{invalid_arg, sync};
 
-/// Gives a descriptor the binding created over to JavaScript.
-pub(crate) fn hand_over(fd: OwnedFd) -> i32 {
-    fd.into_raw_fd()
+/// Registers a descriptor the binding created as the calling environment's,
+/// and returns its packed handle for an `OwnedFd` to hold.
+pub(crate) fn hand_over(env: &Env, fd: OwnedFd) -> napi::Result<i64> {
+    let handle = registry::register(fd, owner(env)?);
+    // A packed handle has 53 bits: it converts exactly.
+    Ok(handle.pack() as i64)
 }
 
-/// `fcntl(fd, F_GETFD)`—Fails with `EBADF` unless `fd` is open.
-#[napi]
-pub fn fd_check(env: Env, #[napi(ts_arg_type = "number")] fd: Fd) -> napi::Result<()> {
-    sync(&env, fd::check_open(fd.borrow()))
+fn unpack(handle: i64) -> napi::Result<Handle> {
+    u64::try_from(handle)
+        .ok()
+        .and_then(Handle::unpack)
+        .ok_or_else(|| invalid_arg("not a descriptor handle"))
 }
 
-/// `close(fd)`—Closes a descriptor, reporting what the kernel says.
+/// `fcntl(fd, F_GETFD)`, then takes ownership of a descriptor opened
+/// elsewhere: returns its handle, or -1 when an `OwnedFd` (of any thread)
+/// already owns it. Throws `EBADF` when `fd` is not open.
 #[napi]
-pub fn fd_close(env: Env, #[napi(ts_arg_type = "number")] fd: Fd) -> napi::Result<()> {
-    // SAFETY: `OwnedFd.close()` and the garbage-collection safety net call
-    // this exactly once for a number the JavaScript object owns, after which
-    // the object never uses the number again.
-    sync(&env, fd::close(unsafe { OwnedFd::from_raw_fd(fd.0) }))
+pub fn fd_adopt(env: Env, #[napi(ts_arg_type = "number")] fd: Fd) -> napi::Result<i64> {
+    match registry::adopt(fd.0, owner(&env)?) {
+        Ok(handle) => Ok(handle.pack() as i64),
+        Err(AdoptError::AlreadyOwned) => Ok(-1),
+        Err(AdoptError::NotOpen(error)) => sync(&env, Err(error)),
+    }
 }
 
-/// `fcntl(fd, F_DUPFD_CLOEXEC, 3)`—A new descriptor for the same open file.
+/// `close(fd)`—Closes an owned descriptor, reporting what the kernel says;
+/// while a call in flight uses it, the close waits for that call to settle.
 #[napi]
-pub fn fd_dup(env: Env, #[napi(ts_arg_type = "number")] fd: Fd) -> napi::Result<i32> {
-    sync(&env, fd::dup(fd.borrow())).map(hand_over)
+pub fn fd_close(env: Env, handle: i64) -> napi::Result<()> {
+    sync(&env, registry::close(unpack(handle)?, "close")).map(drop)
+}
+
+/// Gives up ownership without closing: returns 0, the number of calls in
+/// flight that still use the descriptor (then it stays owned), or -1 when
+/// the handle owns nothing.
+#[napi]
+pub fn fd_release(handle: i64) -> napi::Result<i32> {
+    Ok(match registry::release(unpack(handle)?) {
+        Ok(_) => 0,
+        Err(ReleaseError::Busy(leases)) => i32::try_from(leases).unwrap_or(i32::MAX),
+        Err(ReleaseError::NotOwned) => -1,
+    })
+}
+
+/// Whether sysix owns `fd`, or last gave it up with `intoRaw()`: either way
+/// a kernel descriptor, not some runtime's resource id.
+#[napi]
+pub fn fd_known(#[napi(ts_arg_type = "number")] fd: Fd) -> bool {
+    registry::is_owned(fd.0) || registry::was_released(fd.0)
+}
+
+/// `fcntl(fd, F_DUPFD_CLOEXEC, 3)`—A new owned descriptor for the same open file.
+#[napi]
+pub fn fd_dup(env: Env, #[napi(ts_arg_type = "number")] fd: Fd) -> napi::Result<i64> {
+    hand_over(&env, sync(&env, fd::dup(fd.borrow()))?)
+}
+
+/// `fstat(fd)`—Writes the device and inode numbers of the file open on `fd`
+/// into `out`.
+#[napi]
+pub fn fd_identity(
+    env: Env,
+    #[napi(ts_arg_type = "number")] fd: Fd,
+    #[napi(ts_arg_type = "BigUint64Array")] mut out: BigUint64ArraySlice,
+) -> napi::Result<()> {
+    let (dev, ino) = sync(&env, fd::identity(fd.borrow()))?;
+    // SAFETY: JavaScript is paused for the length of this synchronous call,
+    // so nothing else reads or writes the array.
+    match unsafe { out.as_mut() } {
+        [d, i, ..] => {
+            (*d, *i) = (dev, ino);
+            Ok(())
+        }
+        _ => Err(invalid_arg("out must hold 2 bigints")),
+    }
 }

@@ -1,6 +1,8 @@
-//! What `sysix info` reports.
+//! What `sysix info` reports, in the shape `info()` returns it: the
+//! TypeScript layer adds only what JavaScript knows (the runtime and Node's
+//! own CPU counts).
 
-use std::path::PathBuf;
+use std::path::Path;
 
 use napi_derive::napi;
 use sysix_core::info;
@@ -8,7 +10,7 @@ use sysix_core::info;
 use crate::cpu::CpuQuota;
 use crate::num::saturate;
 
-/// The running kernel.
+/// The running kernel, as `uname` shows it.
 #[napi(object, object_from_js = false)]
 pub struct Kernel {
     /// `uname -s`.
@@ -31,7 +33,7 @@ pub struct Limit {
 /// The filesystem holding a directory.
 #[napi(object, object_from_js = false, use_nullable = true)]
 pub struct Filesystem {
-    /// The directory asked about.
+    /// The directory asked about (lossily decoded when its name is not UTF-8).
     pub path: String,
     /// Its type as the mount table names it.
     pub fstype: Option<String>,
@@ -43,58 +45,78 @@ pub struct Filesystem {
     pub nanosecond_times: bool,
 }
 
-/// Everything sysix sees of the machine and this process.
+/// CPU counts, and what they come from.
 #[napi(object, object_from_js = false, use_nullable = true)]
-pub struct NativeInfo {
-    /// The running kernel.
-    pub kernel: Kernel,
-    /// `cpuCount()`.
-    pub cpu_count: u32,
+pub struct CpuInfo {
+    /// `cpuCount()`: the CPUs this process may use.
+    pub count: u32,
     /// `physicalCpuCount()`.
-    pub physical_cpu_count: u32,
+    pub physical: u32,
     /// `cpuAffinity()`.
-    pub cpu_affinity: Vec<u32>,
+    pub affinity: Vec<u32>,
     /// `cpuQuota()`.
-    pub cpu_quota: Option<CpuQuota>,
-    /// `RLIMIT_NOFILE`.
-    pub open_file_limit: Limit,
-    /// The capacity a new pipe gets.
-    pub pipe_capacity: Option<u32>,
-    /// `/proc/sys/fs/pipe-max-size`.
-    pub pipe_max_capacity: Option<u32>,
-    /// The filesystem of the directory asked about, or `null` if there was
-    /// none or it cannot be read.
-    pub filesystem: Option<Filesystem>,
+    pub quota: Option<CpuQuota>,
 }
 
-/// Gathers what `sysix info` prints, describing the filesystem of `dir`.
+/// Pipe buffer sizes in bytes.
+#[napi(object, object_from_js = false, use_nullable = true)]
+pub struct PipeInfo {
+    /// The capacity of a new pipe.
+    pub default_capacity: Option<u32>,
+    /// `/proc/sys/fs/pipe-max-size`: the most an unprivileged process may set.
+    pub max_capacity: Option<u32>,
+}
+
+/// What sysix sees of the machine and of this process.
+#[napi(object, object_from_js = false, use_nullable = true)]
+pub struct MachineInfo {
+    /// The running kernel.
+    pub kernel: Kernel,
+    /// CPU counts, and what they come from.
+    pub cpu: CpuInfo,
+    /// `RLIMIT_NOFILE`: how many descriptors this process may have open.
+    pub open_files: Limit,
+    /// Pipe buffer sizes.
+    pub pipe: PipeInfo,
+    /// The filesystem of the current directory, or `null` if there is no
+    /// current directory (it was deleted) or it cannot be read.
+    pub cwd: Option<Filesystem>,
+}
+
+/// Gathers what `sysix info` prints. The current directory is looked up as
+/// `.`, so a name that is not UTF-8 is found all the same; its lossy name is
+/// only shown.
 #[napi]
-pub fn native_info(dir: Option<String>) -> NativeInfo {
-    let dir = dir.map(PathBuf::from);
-    let info = info::info(dir.as_deref());
-    let text = |path: PathBuf| path.to_string_lossy().into_owned();
-    NativeInfo {
+pub fn machine_info() -> MachineInfo {
+    let cwd = std::env::current_dir().ok();
+    let info = info::info(cwd.as_ref().map(|_| Path::new(".")));
+    let limit = |n: Option<u64>| n.map(|n| n as f64);
+    MachineInfo {
         kernel: Kernel {
             name: info.kernel.name,
             release: info.kernel.release,
             machine: info.kernel.machine,
         },
-        cpu_count: saturate(info.cpu_count),
-        physical_cpu_count: saturate(info.physical_cpu_count),
-        cpu_affinity: info.affinity.into_iter().map(saturate).collect(),
-        cpu_quota: info.cpu_quota.map(CpuQuota::from),
-        open_file_limit: Limit {
-            soft: info.open_file_limit.soft.map(|n| n as f64),
-            hard: info.open_file_limit.hard.map(|n| n as f64),
+        cpu: CpuInfo {
+            count: saturate(info.cpu_count),
+            physical: saturate(info.physical_cpu_count),
+            affinity: info.affinity.into_iter().map(saturate).collect(),
+            quota: info.cpu_quota.map(CpuQuota::from),
         },
-        pipe_capacity: info.pipe_capacity.map(saturate),
-        pipe_max_capacity: info.pipe_max_capacity.map(saturate),
-        filesystem: dir
+        open_files: Limit {
+            soft: limit(info.open_file_limit.soft),
+            hard: limit(info.open_file_limit.hard),
+        },
+        pipe: PipeInfo {
+            default_capacity: info.pipe_capacity.map(saturate),
+            max_capacity: info.pipe_max_capacity.map(saturate),
+        },
+        cwd: cwd
             .zip(info.filesystem.and_then(Result::ok))
             .map(|(dir, fs)| Filesystem {
-                path: text(dir),
+                path: dir.to_string_lossy().into_owned(),
                 fstype: fs.fstype,
-                mount_point: fs.mount_point.map(text),
+                mount_point: fs.mount_point.map(|p| p.to_string_lossy().into_owned()),
                 birth_times: fs.birth_times,
                 nanosecond_times: fs.nanosecond_times,
             }),

@@ -4,8 +4,9 @@
 //! function of `sysix-core`, and converts the result or the error
 //! ([`error`]). Blocking calls come in pairs, `fooSync` on the calling thread
 //! and `foo` on the libuv threadpool ([`task`]). Descriptors cross as
-//! numbers ([`fd`]) and results of several values come back through typed
-//! arrays the caller passes. The TypeScript layer in `lib/` validates
+//! numbers, owned through a process-wide table ([`fd`]) per environment
+//! ([`env`]), and results of several values come back through typed arrays
+//! the caller passes. The TypeScript layer in `lib/` validates
 //! arguments and owns the descriptors; users never see this binding directly.
 
 #![deny(clippy::all)]
@@ -21,6 +22,7 @@
 
 mod arg;
 mod cpu;
+mod env;
 mod errno;
 mod error;
 mod fd;
@@ -30,3 +32,8 @@ mod pipe;
 mod same_file;
 mod task;
 mod times;
+
+/// The version of sysix this binding belongs to, which the loader checks
+/// against `package.json`'s.
+#[napi_derive::napi]
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,6 +1,6 @@
 //! Pipes: `pipe`, capacities and duplicates of the standard streams.
 
-use napi::bindgen_prelude::Int32ArraySlice;
+use napi::bindgen_prelude::Float64ArraySlice;
 use napi::Env;
 use napi_derive::napi;
 use sysix_core::pipe::{self, PipeFlags};
@@ -10,14 +10,14 @@ use crate::error::{invalid_arg, sync};
 use crate::fd::hand_over;
 use crate::num::saturate;
 
-/// `pipe2(O_CLOEXEC | flags)`—A new anonymous pipe; writes the reading and
-/// the writing end's numbers into `out`.
+/// `pipe2(O_CLOEXEC | flags)`—A new anonymous pipe; writes the handles of
+/// its reading and writing ends into `out`.
 #[napi]
 pub fn pipe(
     env: Env,
     non_blocking: bool,
     direct: bool,
-    #[napi(ts_arg_type = "Int32Array")] mut out: Int32ArraySlice,
+    #[napi(ts_arg_type = "Float64Array")] mut out: Float64ArraySlice,
 ) -> napi::Result<()> {
     // SAFETY: JavaScript is paused for the length of this synchronous call,
     // so nothing else reads or writes the array.
@@ -29,8 +29,9 @@ pub fn pipe(
     flags.set(PipeFlags::NONBLOCK, non_blocking);
     flags.set(PipeFlags::DIRECT, direct);
     let (reader, writer) = sync(&env, pipe::pipe(flags))?;
-    *reader_out = hand_over(reader);
-    *writer_out = hand_over(writer);
+    // Handles have 53 bits: a double holds them exactly.
+    *reader_out = hand_over(&env, reader)? as f64;
+    *writer_out = hand_over(&env, writer)? as f64;
     Ok(())
 }
 
@@ -52,18 +53,18 @@ pub fn set_pipe_capacity(
 
 /// Duplicates standard input, close-on-exec.
 #[napi]
-pub fn dup_stdin(env: Env) -> napi::Result<i32> {
-    sync(&env, pipe::dup_stdin()).map(hand_over)
+pub fn dup_stdin(env: Env) -> napi::Result<i64> {
+    hand_over(&env, sync(&env, pipe::dup_stdin())?)
 }
 
 /// Duplicates standard output, close-on-exec.
 #[napi]
-pub fn dup_stdout(env: Env) -> napi::Result<i32> {
-    sync(&env, pipe::dup_stdout()).map(hand_over)
+pub fn dup_stdout(env: Env) -> napi::Result<i64> {
+    hand_over(&env, sync(&env, pipe::dup_stdout())?)
 }
 
 /// Duplicates standard error, close-on-exec.
 #[napi]
-pub fn dup_stderr(env: Env) -> napi::Result<i32> {
-    sync(&env, pipe::dup_stderr()).map(hand_over)
+pub fn dup_stderr(env: Env) -> napi::Result<i64> {
+    hand_over(&env, sync(&env, pipe::dup_stderr())?)
 }

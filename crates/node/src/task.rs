@@ -2,11 +2,15 @@
 //!
 //! Only calls of bounded length belong here: the pool has four threads by
 //! default and every `fs` call of the program shares them.
+//!
+//! A job owns its arguments, so descriptors it was given stay open until it
+//! is done ([`crate::arg::HeldFd`]); a close that waited for it is reported,
+//! if it fails, once the promise has settled.
 
 use napi::bindgen_prelude::{AsyncTask, ToNapiValue, TypeName};
 use napi::{Env, Status, Task};
 
-use crate::error;
+use crate::{env, error};
 
 type Job<T> = Box<dyn FnOnce() -> sysix_core::Result<T> + Send>;
 type Finish<T, R> = Box<dyn FnOnce(T) -> napi::Result<R> + Send>;
@@ -56,5 +60,9 @@ impl<T: Send + 'static, R: ToNapiValue + TypeName + 'static> Task for Blocking<T
     fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<R> {
         let finish = self.finish.take().ok_or_else(ran_twice)?;
         finish(output.map_err(|failure| error::to_js(&env, &failure))?)
+    }
+
+    fn finally(self, env: Env) -> napi::Result<()> {
+        env::report_deferred_close_failures(&env)
     }
 }

@@ -4,8 +4,8 @@ import { pathToFileURL } from 'node:url'
 
 import test, { type ExecutionContext } from 'ava'
 
-import { OwnedFd, fileTimes, fileTimesSync, setFileTimes, setFileTimesSync } from '../index.js'
-import { NOBODY, inChild, tempDir, tool } from './helpers.js'
+import { OwnedFd, fileTimes, fileTimesSync, setFileTimes, setFileTimesSync } from 'sysix'
+import { NOBODY, inChild, tempDir, tool } from './helpers.mjs'
 
 /** A `stat --format='%.9X'` style time (`-1.5` is 1.5 s before the epoch) as nanoseconds. */
 function statNs(text: string): bigint {
@@ -89,7 +89,6 @@ test('a time left out stays, and "now" takes the kernel clock', (t) => {
   t.like(statTimes(path), { atime: 1_000n, mtime: 3_000n })
   setFileTimesSync(path, { atime: 4_000n })
   t.like(statTimes(path), { atime: 4_000n, mtime: 3_000n })
-  setFileTimesSync(path, {})
   t.like(statTimes(path), { atime: 4_000n, mtime: 3_000n })
 
   const before = BigInt(Date.now() - 1000) * 1_000_000n
@@ -275,6 +274,15 @@ test('bad times are TypeErrors and RangeErrors', async (t) => {
     message: `The "times.mtime" property must be of type bigint or number, 'now', or an instance of Date. Received null`,
   })
   t.throws(() => setFileTimesSync(path, null as never), { instanceOf: TypeError, code: 'ERR_INVALID_ARG_TYPE' })
+  // A typo sets nothing: refused rather than silently doing nothing.
+  for (const times of [{}, { mtme: 1n }, { atime: undefined, mtime: undefined }]) {
+    t.throws(() => setFileTimesSync(path, times as never), {
+      instanceOf: TypeError,
+      code: 'ERR_INVALID_ARG_VALUE',
+      message: /^The argument 'times' must set atime, mtime or both\. Received /,
+    })
+  }
+  await t.throwsAsync(setFileTimes(path, { mtme: 1n } as never), { instanceOf: TypeError, code: 'ERR_INVALID_ARG_VALUE' })
   t.throws(() => setFileTimesSync(path, { mtime: 1n }, { followSymlinks: 'no' as never }), {
     instanceOf: TypeError,
     message: 'The "options.followSymlinks" property must be of type boolean. Received type string (\'no\')',
@@ -283,4 +291,18 @@ test('bad times are TypeErrors and RangeErrors', async (t) => {
   t.is(statTimes(path).mtime, 99n, 'a refused call sets nothing')
   setFileTimesSync(path, { mtime: (2n ** 63n - 1n) * 1_000_000_000n })
   t.true(statTimes(path).mtime < (2n ** 63n - 1n) * 1_000_000_000n, 'the largest time is accepted; the filesystem clamps it')
+})
+
+test('Dates and byte paths from another realm (vm, Jest) are accepted, as Node fs accepts them', async (t) => {
+  const path = newFile(t)
+  const { runInNewContext } = await import('node:vm')
+  const date = runInNewContext('new Date(86400000)') as Date
+  t.false(date instanceof Date, 'a Date of another realm')
+  setFileTimesSync(path, { mtime: date })
+  t.is(statTimes(path).mtime, 86_400_000_000_000n)
+  const bytes = runInNewContext('(p) => new Uint8Array([...p].map((c) => c.charCodeAt(0)))')(path) as Uint8Array
+  t.false(bytes instanceof Uint8Array, 'a Uint8Array of another realm')
+  t.is(fileTimesSync(bytes).mtimeNs, 86_400_000_000_000n)
+  await setFileTimes(bytes, { atime: date })
+  t.is(statTimes(path).atime, 86_400_000_000_000n)
 })

@@ -11,8 +11,8 @@ import { fileURLToPath } from 'node:url'
 
 import { Bench } from 'tinybench'
 
-import { cpuCount, fileTimesSync, pipe, sameFileSync, setFileTimesSync } from '../index.js'
-import { koffiCalls } from './koffi.js'
+import { cpuCount, fileTimesSync, pipe, sameFileSync, setFileTimesSync } from 'sysix'
+import { koffiCalls } from './koffi.mjs'
 
 const dir = mkdtempSync(join(tmpdir(), 'sysix-bench-'))
 const file = join(dir, 'file')

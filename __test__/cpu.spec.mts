@@ -5,9 +5,9 @@ import { join } from 'node:path'
 
 import test from 'ava'
 
-import { cpuAffinity, cpuCount, cpuQuota, physicalCpuCount } from '../index.js'
-import { cpuList } from '../bin/sysix.js'
-import { ROOT, cpuCgroupRoot, tool } from './helpers.js'
+import { cpuAffinity, cpuCount, cpuQuota, physicalCpuCount } from 'sysix'
+import { cpuList } from '../dist/bin/sysix.js'
+import { ROOT, cpuCgroupRoot, tool } from './helpers.mjs'
 
 interface Counts {
   count: number

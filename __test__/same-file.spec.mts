@@ -5,8 +5,8 @@ import { pathToFileURL } from 'node:url'
 
 import test from 'ava'
 
-import { FileId, OwnedFd, sameFile, sameFileSync } from '../index.js'
-import { NOBODY, ROOT, inChild, tempDir, tool } from './helpers.js'
+import { FileId, OwnedFd, sameFile, sameFileSync } from 'sysix'
+import { NOBODY, ROOT, inChild, tempDir, tool } from './helpers.mjs'
 
 function fixture(t: Parameters<typeof tempDir>[0]) {
   const dir = tempDir(t)

@@ -6,8 +6,8 @@ import { inspect } from 'node:util'
 
 import test from 'ava'
 
-import * as sysix from '../index.js'
-import { openFdCount } from './helpers.js'
+import * as sysix from 'sysix'
+import { openFdCount } from './helpers.mjs'
 
 const BAD_VALUES: unknown[] = [
   undefined,

@@ -8,8 +8,8 @@ import { setImmediate as tick } from 'node:timers/promises'
 
 import test from 'ava'
 
-import { FileId, OwnedFd, fileTimesSync, pipe, sameFileSync, setFileTimesSync } from '../index.js'
-import { isOpen, openFdCount, tempDir } from './helpers.js'
+import { FileId, OwnedFd, fileTimesSync, pipe, sameFileSync, setFileTimesSync } from 'sysix'
+import { isOpen, openFdCount, tempDir } from './helpers.mjs'
 
 const gc = globalThis.gc as () => void
 

@@ -4,8 +4,8 @@ import { closeSync, constants as fsConstants, openSync, readSync, readlinkSync, 
 
 import test from 'ava'
 
-import { dupStderr, dupStdin, dupStdout, pipe, pipeCapacity, sameFileSync, setPipeCapacity } from '../index.js'
-import { NOBODY, O_CLOEXEC, fdFlags, inChild, isOpen } from './helpers.js'
+import { dupStderr, dupStdin, dupStdout, pipe, pipeCapacity, sameFileSync, setPipeCapacity } from 'sysix'
+import { NOBODY, O_CLOEXEC, fdFlags, inChild, isOpen } from './helpers.mjs'
 
 /** `fcntl(fd, F_GETPIPE_SZ)` by Python, on the pipe end it is given as standard input. */
 function pythonPipeSize(fd: number): number {

@@ -10,6 +10,8 @@ use rustix::io::{fcntl_dupfd_cloexec, fcntl_getfd};
 
 use crate::error::{Result, Syscall};
 
+pub mod registry;
+
 /// The lowest number [`dup`] hands out, so that a duplicate never lands on
 /// standard input, output or error, as std's `try_clone_to_owned` does.
 const FIRST_NON_STDIO_FD: RawFd = 3;
@@ -30,6 +32,17 @@ pub fn dup(fd: BorrowedFd<'_>) -> Result<OwnedFd> {
 ///  - [Linux `fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
 pub fn check_open(fd: BorrowedFd<'_>) -> Result<()> {
     fcntl_getfd(fd).map(drop).syscall("fcntl")
+}
+
+/// `fstat(fd)`—The `(st_dev, st_ino)` of the file open on a descriptor.
+///
+/// # References
+///  - [Linux `fstat(2)`](https://man7.org/linux/man-pages/man2/fstat.2.html)
+pub fn identity(fd: BorrowedFd<'_>) -> Result<(u64, u64)> {
+    let stat = rustix::fs::fstat(fd).syscall("fstat")?;
+    // `st_dev` and `st_ino` are narrower than 64 bits on some 32-bit targets.
+    #[allow(clippy::useless_conversion)]
+    Ok((u64::from(stat.st_dev), u64::from(stat.st_ino)))
 }
 
 /// `close(fd)`—Closes a descriptor and reports what the kernel said.

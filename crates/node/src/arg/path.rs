@@ -1,0 +1,97 @@
+//! Path arguments: a string or the bytes of a `Buffer`.
+
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+
+use napi::bindgen_prelude::{FromNapiValue, ValidateNapiValue};
+use napi::{sys, ValueType};
+
+use super::value_type;
+use crate::error::invalid_arg;
+
+/// How long a path may be and still be kept inline, without allocating.
+const INLINE_PATH: usize = 256;
+
+/// A path argument's bytes: inline when short (nearly every path), so that a
+/// call allocates nothing for it, or on the heap.
+#[allow(clippy::large_enum_variant)] // inline on purpose: that is the point
+pub enum PathArg {
+    /// The first `len` bytes of `bytes`.
+    Inline {
+        len: usize,
+        bytes: [u8; INLINE_PATH],
+    },
+    /// A path too long to keep inline.
+    Heap(Vec<u8>),
+}
+
+impl PathArg {
+    /// The path.
+    pub fn as_path(&self) -> &Path {
+        let bytes = match self {
+            PathArg::Inline { len, bytes } => &bytes[..*len],
+            PathArg::Heap(bytes) => bytes,
+        };
+        Path::new(OsStr::from_bytes(bytes))
+    }
+
+    fn from_bytes(source: &[u8]) -> Self {
+        if source.len() <= INLINE_PATH {
+            let mut bytes = [0; INLINE_PATH];
+            bytes[..source.len()].copy_from_slice(source);
+            PathArg::Inline {
+                len: source.len(),
+                bytes,
+            }
+        } else {
+            PathArg::Heap(source.to_vec())
+        }
+    }
+
+    /// The UTF-8 bytes of a JavaScript string, copied in one call when they fit inline.
+    ///
+    /// # Safety
+    ///
+    /// `value` must be a string of `env`.
+    unsafe fn from_string(env: sys::napi_env, value: sys::napi_value) -> napi::Result<Self> {
+        // Node-API writes at most `size - 1` bytes and a NUL, and never part
+        // of a character: a string cut short fills all but at most three of
+        // those bytes. One that may have been is read again whole.
+        const MAX_UTF8_CHAR: usize = 4;
+        let mut bytes = [0u8; INLINE_PATH + 1];
+        let mut len = 0;
+        // SAFETY: per this function's contract; `bytes` has the size passed.
+        napi::check_status!(unsafe {
+            sys::napi_get_value_string_utf8(
+                env,
+                value,
+                bytes.as_mut_ptr().cast(),
+                bytes.len(),
+                &mut len,
+            )
+        })?;
+        if len + MAX_UTF8_CHAR <= INLINE_PATH {
+            return Ok(Self::from_bytes(&bytes[..len]));
+        }
+        // SAFETY: per this function's contract.
+        let string = unsafe { String::from_napi_value(env, value) }?;
+        Ok(Self::from_bytes(string.as_bytes()))
+    }
+}
+
+impl FromNapiValue for PathArg {
+    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> napi::Result<Self> {
+        match value_type(env, value)? {
+            // SAFETY: `value` is a string of this environment.
+            ValueType::String => unsafe { PathArg::from_string(env, value) },
+            // SAFETY: `validate` checks for a Uint8Array (Buffer included)
+            // before it is read; its bytes are copied at once.
+            ValueType::Object if unsafe { <&[u8]>::validate(env, value) }.is_ok() => {
+                let bytes = unsafe { <&[u8]>::from_napi_value(env, value) }?;
+                Ok(PathArg::from_bytes(bytes))
+            }
+            _ => Err(invalid_arg("path must be a string or a Uint8Array")),
+        }
+    }
+}

@@ -1,0 +1,65 @@
+//! What each JavaScript environment (the main thread, each worker thread)
+//! keeps of its own: the [`Owner`] of the descriptors it holds, which are
+//! closed when the environment is torn down.
+//!
+//! Garbage collection never runs at teardown, so without this a worker that
+//! exits with open `OwnedFd`s would leak them into the process for good.
+
+use napi::bindgen_prelude::{FnArgs, Function, JsObjectValue, Object};
+use napi::{Env, JsValue};
+use napi_derive::napi;
+use sysix_core::fd::registry::{self, Owner};
+
+/// The state of one environment, kept as its Node-API instance data.
+struct EnvState {
+    owner: Owner,
+}
+
+/// Sets up a new environment as the addon is loaded into it: an owner for
+/// its descriptors, closed by a cleanup hook when the environment goes away
+/// (a worker exits or is terminated, the process exits).
+#[napi(module_exports)]
+pub fn init(_exports: Object, env: Env) -> napi::Result<()> {
+    let owner = Owner::new();
+    env.set_instance_data(EnvState { owner }, (), |_| {})?;
+    env.add_env_cleanup_hook(owner, registry::teardown)?;
+    Ok(())
+}
+
+/// The owner of the descriptors of the environment `env`.
+pub(crate) fn owner(env: &Env) -> napi::Result<Owner> {
+    match env.get_instance_data::<EnvState>()? {
+        Some(state) => Ok(state.owner),
+        None => Err(napi::Error::from_reason(
+            "sysix was not initialised in this environment",
+        )),
+    }
+}
+
+/// `process.emitWarning(message, { code, detail })`.
+pub(crate) fn emit_warning(env: &Env, message: &str, code: &str, detail: &str) -> napi::Result<()> {
+    let process: Object = env.get_global()?.get_named_property("process")?;
+    let emit: Function<FnArgs<(&str, Object)>, ()> = process.get_named_property("emitWarning")?;
+    let mut options = Object::new(env)?;
+    options.set_named_property("code", code)?;
+    options.set_named_property("detail", detail)?;
+    emit.apply(process.to_unknown(), FnArgs::from((message, options)))?;
+    Ok(())
+}
+
+/// Reports, as process warnings, the closes that waited for a call in flight
+/// and failed: `close()` had returned long before, so nothing else can.
+pub(crate) fn report_deferred_close_failures(env: &Env) -> napi::Result<()> {
+    for failure in registry::take_deferred_failures(owner(env)?) {
+        emit_warning(
+            env,
+            &format!(
+                "Closing a file descriptor after the call that used it failed: {}",
+                crate::error::message(&failure)
+            ),
+            "SYSIX_CLOSE_FAILED",
+            "close() was called while a Promise call still used the descriptor, so the close waited for that call to settle, and the kernel then reported this error. The descriptor is closed all the same.",
+        )?;
+    }
+    Ok(())
+}
