@@ -14,7 +14,7 @@ export type { PipeOptions } from './lib/pipe'
 export { cpuAffinity, cpuCount, cpuQuota, physicalCpuCount } from './lib/cpu'
 export type { CpuQuota } from './lib/cpu'
 
-export { FileId, sameFile, sameFileSync } from './lib/same-file'
+export { FileId, sameFile, sameFileSync } from './lib/same_file'
 
 export { fileTimes, fileTimesSync, setFileTimes, setFileTimesSync } from './lib/times'
 export type { FileTimes, FileTimesOptions, SetFileTimes, TimeLike } from './lib/times'

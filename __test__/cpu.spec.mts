@@ -43,7 +43,9 @@ function pythonAffinity(pid: number): number[] {
 
 test('cpuAffinity matches taskset and Python; cpuCount matches nproc when no quota applies', (t) => {
   t.deepEqual(cpuAffinity(), pythonAffinity(process.pid))
-  const list = tool('taskset', ['-pc', String(process.pid)]).trim().split(': ')[1]
+  const list = tool('taskset', ['-pc', String(process.pid)])
+    .trim()
+    .split(': ')[1]
   t.is(list, cpuList(cpuAffinity()), 'and sysix info writes the list as taskset does')
   t.deepEqual(cpuList([0, 1, 2, 3, 6, 8, 9]), '0-3,6,8,9')
   if (cpuQuota() === null) {
@@ -65,7 +67,9 @@ test('under taskset, every count follows the affinity mask but os.cpus()', (t) =
 })
 
 test('physicalCpuCount matches the distinct cores lscpu lists', (t) => {
-  const lines = tool('lscpu', ['-p=CORE,SOCKET,BOOK,DRAWER']).split('\n').filter((line) => line && !line.startsWith('#'))
+  const lines = tool('lscpu', ['-p=CORE,SOCKET,BOOK,DRAWER'])
+    .split('\n')
+    .filter((line) => line && !line.startsWith('#'))
   const cores = new Set(lines)
   t.is(physicalCpuCount(), cores.size)
   t.true(physicalCpuCount() <= cpus().length)
@@ -119,7 +123,9 @@ test('a cgroup CPU quota caps cpuCount, rounded up, where nproc and os.cpus() se
       const before = [s.cpuCount(), s.cpuQuota().cpus];
       require('fs').writeFileSync(${JSON.stringify(join(dir, 'cpu.cfs_quota_us'))}, '-1');
       console.log(JSON.stringify({ before, after: [s.cpuCount(), s.cpuQuota()] }));`
-    const result = spawnSync('sh', ['-c', `echo $$ > ${dir}/cgroup.procs && exec "$0" -e "$1"`, process.execPath, script], { encoding: 'utf8' })
+    const result = spawnSync('sh', ['-c', `echo $$ > ${dir}/cgroup.procs && exec "$0" -e "$1"`, process.execPath, script], {
+      encoding: 'utf8',
+    })
     t.deepEqual(JSON.parse(result.stdout), { before: [1, 0.5], after: [1, null] })
   })
 })
@@ -130,7 +136,10 @@ test('a quota set on an ancestor cgroup binds too, unlike num_cpus which reads o
     t.log('cannot create a cgroup here: checking that cpuQuota matches the files of the current one')
     const quota = cpuQuota()
     const own = /^\d+:(?:[^:]*,)?cpu(?:,[^:]*)?:(.*)$/m.exec(readFileSync('/proc/self/cgroup', 'utf8'))
-    t.is(quota === null, own === null || readFileSync(join(root ?? '/sys/fs/cgroup/cpu', own[1], 'cpu.cfs_quota_us'), 'utf8').trim() === '-1')
+    t.is(
+      quota === null,
+      own === null || readFileSync(join(root ?? '/sys/fs/cgroup/cpu', own[1], 'cpu.cfs_quota_us'), 'utf8').trim() === '-1',
+    )
     return
   }
   withQuotaCgroup(root, 50_000, (parent) => {
@@ -139,7 +148,7 @@ test('a quota set on an ancestor cgroup binds too, unlike num_cpus which reads o
     try {
       const counts = countsUnder(`echo $$ > ${child}/cgroup.procs &&`)
       t.deepEqual(counts.quota, { version: 1, cgroup: parent, quotaUs: 50_000, periodUs: 100_000, cpus: 0.5 })
-      t.is(counts.count, 1, 'the parent\'s half CPU binds the child')
+      t.is(counts.count, 1, "the parent's half CPU binds the child")
       t.is(counts.nproc, cpuAffinity().length)
     } finally {
       rmdirSync(child)

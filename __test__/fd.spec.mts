@@ -65,11 +65,14 @@ test('close reports what the kernel says, once, and the object is closed anyway'
   const { reader, writer } = pipe()
   const raw = reader.fd
   closeSync(raw) // behind its owner's back: an I/O-safety bug in the caller
-  t.like(t.throws(() => reader.close()), {
-    code: 'EBADF',
-    syscall: 'close',
-    message: 'EBADF: bad file descriptor, close',
-  })
+  t.like(
+    t.throws(() => reader.close()),
+    {
+      code: 'EBADF',
+      syscall: 'close',
+      message: 'EBADF: bad file descriptor, close',
+    },
+  )
   t.true(reader.closed)
   t.notThrows(() => reader.close(), 'the second close does nothing')
   writer.close()
@@ -109,14 +112,59 @@ test.serial('a closed OwnedFd never reaches the kernel, even once its number is 
   t.is(victim, stale, 'the number was reused')
   const before = fileTimesSync(victimPath)
 
-  t.true(isEbadf(t.throws(() => reader.fd), 'OwnedFd.fd', 'the OwnedFd is closed'))
-  t.true(isEbadf(t.throws(() => pipeCapacity(reader)), 'pipeCapacity', 'the OwnedFd passed as "fd" is closed'))
-  t.true(isEbadf(t.throws(() => fileTimesSync(reader)), 'fileTimesSync', 'the OwnedFd passed as "target" is closed'))
-  t.true(isEbadf(t.throws(() => setFileTimesSync(reader, { mtime: 0 })), 'setFileTimesSync', 'the OwnedFd passed as "target" is closed'))
-  t.true(isEbadf(t.throws(() => sameFileSync('/', reader)), 'sameFileSync', 'the OwnedFd passed as "b" is closed'))
-  t.true(isEbadf(t.throws(() => reader.dup()), 'OwnedFd.dup'))
-  t.true(isEbadf(t.throws(() => reader.intoRaw()), 'OwnedFd.intoRaw'))
-  t.true(isEbadf(t.throws(() => reader.borrow()), 'OwnedFd.borrow'))
+  t.true(
+    isEbadf(
+      t.throws(() => reader.fd),
+      'OwnedFd.fd',
+      'the OwnedFd is closed',
+    ),
+  )
+  t.true(
+    isEbadf(
+      t.throws(() => pipeCapacity(reader)),
+      'pipeCapacity',
+      'the OwnedFd passed as "fd" is closed',
+    ),
+  )
+  t.true(
+    isEbadf(
+      t.throws(() => fileTimesSync(reader)),
+      'fileTimesSync',
+      'the OwnedFd passed as "target" is closed',
+    ),
+  )
+  t.true(
+    isEbadf(
+      t.throws(() => setFileTimesSync(reader, { mtime: 0 })),
+      'setFileTimesSync',
+      'the OwnedFd passed as "target" is closed',
+    ),
+  )
+  t.true(
+    isEbadf(
+      t.throws(() => sameFileSync('/', reader)),
+      'sameFileSync',
+      'the OwnedFd passed as "b" is closed',
+    ),
+  )
+  t.true(
+    isEbadf(
+      t.throws(() => reader.dup()),
+      'OwnedFd.dup',
+    ),
+  )
+  t.true(
+    isEbadf(
+      t.throws(() => reader.intoRaw()),
+      'OwnedFd.intoRaw',
+    ),
+  )
+  t.true(
+    isEbadf(
+      t.throws(() => reader.borrow()),
+      'OwnedFd.borrow',
+    ),
+  )
   t.true(isEbadf(await t.throwsAsync(fileTimes(reader)), 'fileTimes', 'the OwnedFd passed as "target" is closed'))
   t.true(isEbadf(await t.throwsAsync(sameFile(reader, '/')), 'sameFile', 'the OwnedFd passed as "a" is closed'))
 
@@ -174,7 +222,13 @@ test('BorrowedFd never closes and follows its owner', (t) => {
   t.is(pipeCapacity(borrowed), pipeCapacity(reader))
   reader.close()
   t.throws(() => borrowed.fd, { code: 'EBADF' })
-  t.true(isEbadf(t.throws(() => pipeCapacity(borrowed)), 'pipeCapacity', 'the BorrowedFd passed as "fd" borrows an OwnedFd that is closed'))
+  t.true(
+    isEbadf(
+      t.throws(() => pipeCapacity(borrowed)),
+      'pipeCapacity',
+      'the BorrowedFd passed as "fd" borrows an OwnedFd that is closed',
+    ),
+  )
 
   const plain = borrowFd(writer.fd)
   t.is(plain.fd, writer.fd)
@@ -194,7 +248,13 @@ test('a Node FileHandle is accepted wherever a descriptor is', async (t) => {
   t.is(fileTimesSync(handle).mtimeNs, 1_000_000_000_123_456_789n)
   t.is((await fileTimes(handle)).mtimeNs, 1_000_000_000_123_456_789n)
   await handle.close()
-  t.true(isEbadf(t.throws(() => fileTimesSync(handle)), 'fileTimesSync', 'the FileHandle passed as "target" is closed'))
+  t.true(
+    isEbadf(
+      t.throws(() => fileTimesSync(handle)),
+      'fileTimesSync',
+      'the FileHandle passed as "target" is closed',
+    ),
+  )
 })
 
 test('inspect shows the number or that it is closed', (t) => {
@@ -226,7 +286,7 @@ test.serial('toSocket hands a pipe end to net.Socket: a later close cannot hit t
 
   // The defect this prevents: a second owner closing the number again.
   const log = openSync(join(dir, 'log.txt'), 'w')
-  t.is(log, number, 'the user\'s file reuses the number')
+  t.is(log, number, "the user's file reuses the number")
   reader.close()
   reader[Symbol.dispose]()
   t.notThrows(() => fstatSync(log), "the user's file is still open")
@@ -297,7 +357,10 @@ test.serial('a stale owner cannot close a number closed behind its back and owne
   closeSync(number) // an I/O-safety bug in the caller
   const second = pipe()
   t.is(second.reader.fd, number, 'the new pipe got the number')
-  t.like(t.throws(() => first.reader.close()), { code: 'EBADF', syscall: 'close' })
+  t.like(
+    t.throws(() => first.reader.close()),
+    { code: 'EBADF', syscall: 'close' },
+  )
   t.true(isOpen(number), "the new pipe's end survives the stale close")
   t.is(pipeCapacity(second.reader), pipeCapacity(second.writer))
   for (const end of [first.writer, second.reader, second.writer]) end.close()

@@ -1,4 +1,5 @@
-import { spawn, spawnSync } from 'node:child_process'
+import { type ChildProcessByStdio, spawn, spawnSync } from 'node:child_process'
+import type { Readable } from 'node:stream'
 import { constants } from 'node:os'
 import { closeSync, constants as fsConstants, openSync, readSync, readlinkSync, writeSync } from 'node:fs'
 
@@ -96,21 +97,24 @@ test('past pipe-max-size an unprivileged process gets EPERM', (t) => {
 
 test('the capacity of something that is not a pipe is EBADF, named after fcntl', (t) => {
   const fd = openSync('/proc/self/status', 'r')
-  t.like(t.throws(() => pipeCapacity(fd)), {
-    code: 'EBADF',
-    errno: -constants.errno.EBADF,
-    syscall: 'fcntl',
-    message: 'EBADF: bad file descriptor, fcntl',
-  })
+  t.like(
+    t.throws(() => pipeCapacity(fd)),
+    {
+      code: 'EBADF',
+      errno: -constants.errno.EBADF,
+      syscall: 'fcntl',
+      message: 'EBADF: bad file descriptor, fcntl',
+    },
+  )
   closeSync(fd)
 })
 
 test('as spawn stdio, the child gets only its end: EOF arrives when the parent closes the writer', async (t) => {
   const { reader, writer } = pipe()
-  const child = spawn('sort', [], { stdio: [reader.fd, 'pipe', 'inherit'] })
+  const child = spawn('sort', [], { stdio: [reader.fd, 'pipe', 'inherit'] }) as ChildProcessByStdio<null, Readable, null>
   reader.close() // the child has its own copy now
   let output = ''
-  child.stdout!.setEncoding('utf8').on('data', (chunk) => (output += chunk))
+  child.stdout.setEncoding('utf8').on('data', (chunk) => (output += chunk))
   writeSync(writer.fd, 'pear\napple\nfig\n')
   writer.close()
   // Had the child inherited the writer too, it would wait forever for EOF.

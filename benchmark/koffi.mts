@@ -6,9 +6,7 @@ import { createRequire } from 'node:module'
 
 const require = createRequire(import.meta.url)
 
-interface KoffiFunction {
-  (...args: unknown[]): number
-}
+type KoffiFunction = (...args: unknown[]) => number
 interface Koffi {
   load(name: string): { func(signature: string): KoffiFunction }
 }

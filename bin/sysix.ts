@@ -116,11 +116,12 @@ export function main(args: string[]): number {
     print(USAGE, 2)
     return 2
   }
-  if (command === '-h' || command === '--help' || command === 'help') {
-    return rest.length > 0 ? usageError(`unexpected argument '${rest[0]}'`) : (print(USAGE), 0)
-  }
-  if (command === '-v' || command === '--version') {
-    return rest.length > 0 ? usageError(`unexpected argument '${rest[0]}'`) : (print(packageJson.version), 0)
+  if (['-h', '--help', 'help', '-v', '--version'].includes(command)) {
+    if (rest.length > 0) {
+      return usageError(`unexpected argument '${rest[0]}'`)
+    }
+    print(command === '-v' || command === '--version' ? packageJson.version : USAGE)
+    return 0
   }
   if (command !== 'info') {
     return usageError(`unknown command '${command}'`)

@@ -52,27 +52,18 @@ function describe(value: unknown): string {
 
 /** `TypeError [ERR_INVALID_ARG_TYPE]`: `expected` reads like "of type number". */
 export function invalidArgType(name: string, expected: string, actual: unknown): TypeError & NodeError {
-  return withCode(
-    new TypeError(`The "${name}" ${kind(name)} must be ${expected}. Received ${describe(actual)}`),
-    'ERR_INVALID_ARG_TYPE',
-  )
+  return withCode(new TypeError(`The "${name}" ${kind(name)} must be ${expected}. Received ${describe(actual)}`), 'ERR_INVALID_ARG_TYPE')
 }
 
 /** `TypeError [ERR_INVALID_ARG_VALUE]`: `reason` reads like "must be a file URL". */
 export function invalidArgValue(name: string, value: unknown, reason: string): TypeError & NodeError {
-  return withCode(
-    new TypeError(`The ${kind(name)} '${name}' ${reason}. Received ${inspect(value)}`),
-    'ERR_INVALID_ARG_VALUE',
-  )
+  return withCode(new TypeError(`The ${kind(name)} '${name}' ${reason}. Received ${inspect(value)}`), 'ERR_INVALID_ARG_VALUE')
 }
 
 /** `RangeError [ERR_OUT_OF_RANGE]`: `range` reads like ">= 0 && <= 10". */
 export function outOfRange(name: string, range: string, received: unknown): RangeError & NodeError {
   const shown = typeof received === 'bigint' ? `${received}n` : typeof received === 'number' ? String(received) : inspect(received)
-  return withCode(
-    new RangeError(`The value of "${name}" is out of range. It must be ${range}. Received ${shown}`),
-    'ERR_OUT_OF_RANGE',
-  )
+  return withCode(new RangeError(`The value of "${name}" is out of range. It must be ${range}. Received ${shown}`), 'ERR_OUT_OF_RANGE')
 }
 
 /**

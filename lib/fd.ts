@@ -480,11 +480,7 @@ export function toTarget(value: unknown, name: string, syscall: string): string 
   }
   const fd = fdNumber(value, name, syscall)
   if (fd === undefined) {
-    throw invalidArgType(
-      name,
-      'of type string or number or an instance of Buffer, URL, OwnedFd, BorrowedFd or FileHandle',
-      value,
-    )
+    throw invalidArgType(name, 'of type string or number or an instance of Buffer, URL, OwnedFd, BorrowedFd or FileHandle', value)
   }
   return fd
 }

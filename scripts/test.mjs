@@ -48,7 +48,7 @@ const suites = [
     name: `msrv (${process.env.SYSIX_MSRV_RUSTC})`,
     command: ['cargo', ['test', '--workspace', '--lib', '--color', 'never', '--target-dir', 'target/msrv']],
     env: { RUSTC: process.env.SYSIX_MSRV_RUSTC },
-    count: (output, code) => ({ passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1 }),
+    count: (_output, code) => ({ passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1 }),
   },
   {
     name: 'ava',

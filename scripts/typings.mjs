@@ -44,15 +44,18 @@ function write(path, text) {
 // binding's typings from one level up, as the sources do.
 copyFileSync(join(ROOT, 'binding.d.ts'), join(ROOT, 'dist', 'binding.d.ts'))
 
-const [bundle] = generateDtsBundle(
-  [{ filePath: join(ROOT, 'index.ts'), output: { noBanner: true, exportReferencedTypes: false } }],
-  { preferredConfigPath: join(ROOT, 'tsconfig.build.json') },
-)
+const [bundle] = generateDtsBundle([{ filePath: join(ROOT, 'index.ts'), output: { noBanner: true, exportReferencedTypes: false } }], {
+  preferredConfigPath: join(ROOT, 'tsconfig.build.json'),
+})
 // The typings use Node's types (Buffer, FileHandle, net.Socket): load them for
 // every user, whatever their tsconfig's `types` says.
 write('index.d.ts', `${HEADER}/// <reference types="node" />\n\n${bundle}`)
 
-const program = ts.createProgram([join(ROOT, 'index.ts')], { module: ts.ModuleKind.Node16, moduleResolution: ts.ModuleResolutionKind.Node16, strict: true })
+const program = ts.createProgram([join(ROOT, 'index.ts')], {
+  module: ts.ModuleKind.Node16,
+  moduleResolution: ts.ModuleResolutionKind.Node16,
+  strict: true,
+})
 const checker = program.getTypeChecker()
 
 for (const [subpath, target] of Object.entries(pkg.exports)) {
@@ -60,7 +63,9 @@ for (const [subpath, target] of Object.entries(pkg.exports)) {
   if (!source || subpath === '.') {
     continue
   }
-  const file = program.getSourceFile(join(ROOT, `${source[1]}.ts`)) ?? ts.createProgram([join(ROOT, `${source[1]}.ts`)], {}).getSourceFile(join(ROOT, `${source[1]}.ts`))
+  const file =
+    program.getSourceFile(join(ROOT, `${source[1]}.ts`)) ??
+    ts.createProgram([join(ROOT, `${source[1]}.ts`)], {}).getSourceFile(join(ROOT, `${source[1]}.ts`))
   const symbol = file && checker.getSymbolAtLocation(file)
   if (!symbol) {
     throw new Error(`typings: ${subpath}: cannot read ${source[1]}.ts`)

@@ -59,6 +59,7 @@ pub fn affinity() -> Result<Vec<usize>> {
 
 /// A CPU bandwidth limit set by a cgroup.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CpuQuota {
     /// The cgroup version the limit comes from: 1 or 2.
     pub version: u8,

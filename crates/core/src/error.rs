@@ -11,6 +11,7 @@ use rustix::io::Errno;
 /// It carries what Node's `fs` errors carry: the errno, the name of the call
 /// (`syscall`), and the path and destination path when there were any.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Error {
     /// The error number the kernel returned.
     pub errno: Errno,

@@ -11,6 +11,7 @@ use crate::mountinfo::Mount;
 
 /// What sysix can tell about the filesystem that holds a directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Filesystem {
     /// Its type as the mount table names it (`ext4`, `tmpfs`, `xfs`, ...).
     pub fstype: Option<String>,

@@ -10,6 +10,7 @@ use crate::system::{self, Kernel};
 
 /// What sysix sees of the machine and of this process.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Info {
     /// The running kernel.
     pub kernel: Kernel,

@@ -11,9 +11,6 @@
 //!
 //! [rustix]: https://docs.rs/rustix
 
-#![deny(missing_docs)]
-#![deny(unsafe_op_in_unsafe_fn)]
-
 pub mod cpu;
 mod error;
 pub mod fd;

@@ -5,6 +5,7 @@ use rustix::process::{getrlimit, Resource};
 /// A resource limit: the soft limit in force and the hard ceiling it may be
 /// raised to. `None` means unlimited.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Limit {
     /// The limit in force (`rlim_cur`).
     pub soft: Option<u64>,

@@ -4,6 +4,7 @@ use rustix::system::uname;
 
 /// The running kernel, as `uname(2)` describes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Kernel {
     /// The kernel's name (`Linux`).
     pub name: String,

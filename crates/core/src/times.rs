@@ -23,6 +23,7 @@ use crate::Target;
 
 /// The four timestamps of a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct FileTimes {
     /// Last access (`st_atime`).
     pub accessed: FileTime,

@@ -66,9 +66,10 @@ fn new_error<'env>(env: &'env Env, message: &str) -> napi::Result<Object<'env>> 
     // `to_napi_value` copies `message` into a new JavaScript string.
     let message = unsafe { ToNapiValue::to_napi_value(env.raw(), message) }?;
     let mut error = ptr::null_mut();
-    // SAFETY: napi_create_error accepts a null `code`, `message` is a string
-    // value of this environment, and `error` is a valid place for the result.
     check_status!(
+        // SAFETY: napi_create_error accepts a null `code`, `message` is a
+        // string value of this environment, and `error` is a valid place for
+        // the result.
         unsafe { sys::napi_create_error(env.raw(), ptr::null_mut(), message, &mut error) },
         "Failed to create an Error"
     )?;

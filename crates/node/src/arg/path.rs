@@ -85,9 +85,10 @@ impl FromNapiValue for PathArg {
         match value_type(env, value)? {
             // SAFETY: `value` is a string of this environment.
             ValueType::String => unsafe { PathArg::from_string(env, value) },
-            // SAFETY: `validate` checks for a Uint8Array (Buffer included)
-            // before it is read; its bytes are copied at once.
+            // SAFETY: `value` comes straight from the napi callback.
             ValueType::Object if unsafe { <&[u8]>::validate(env, value) }.is_ok() => {
+                // SAFETY: `validate` found a Uint8Array (Buffer included);
+                // its bytes are borrowed only until they are copied here.
                 let bytes = unsafe { <&[u8]>::from_napi_value(env, value) }?;
                 Ok(PathArg::from_bytes(bytes))
             }

@@ -30,9 +30,10 @@ impl TargetArg {
 
 impl FromNapiValue for TargetArg {
     unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> napi::Result<Self> {
-        // SAFETY (both): `value` comes straight from the napi callback.
         Ok(match value_type(env, value)? {
+            // SAFETY: `value` comes straight from the napi callback.
             ValueType::Number => TargetArg::Fd(unsafe { Fd::from_napi_value(env, value) }?),
+            // SAFETY: as above; anything but a path is refused there.
             _ => TargetArg::Path(unsafe { PathArg::from_napi_value(env, value) }?),
         })
     }
@@ -60,9 +61,11 @@ impl HeldTarget {
 
 impl FromNapiValue for HeldTarget {
     unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> napi::Result<Self> {
-        // SAFETY (both): `value` comes straight from the napi callback.
         Ok(match value_type(env, value)? {
+            // SAFETY: `value` comes straight from the napi callback, on the
+            // calling thread, which `HeldFd` needs to duplicate a number.
             ValueType::Number => HeldTarget::Fd(unsafe { HeldFd::from_napi_value(env, value) }?),
+            // SAFETY: as above; anything but a path is refused there.
             _ => HeldTarget::Path(unsafe { PathArg::from_napi_value(env, value) }?),
         })
     }

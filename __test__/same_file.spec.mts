@@ -186,16 +186,25 @@ test('FileId.stdin/stdout/stderr identify the standard streams', (t) => {
 test('errors name the call and the path', async (t) => {
   const { dir, file } = fixture(t)
   const missing = join(dir, 'missing')
-  t.like(t.throws(() => sameFileSync(missing, file)), {
-    code: 'ENOENT',
-    errno: -2,
-    syscall: 'open',
-    path: missing,
-    message: `ENOENT: no such file or directory, open '${missing}'`,
-  })
-  t.like(t.throws(() => sameFileSync(file, missing)), { code: 'ENOENT', syscall: 'stat', path: missing })
+  t.like(
+    t.throws(() => sameFileSync(missing, file)),
+    {
+      code: 'ENOENT',
+      errno: -2,
+      syscall: 'open',
+      path: missing,
+      message: `ENOENT: no such file or directory, open '${missing}'`,
+    },
+  )
+  t.like(
+    t.throws(() => sameFileSync(file, missing)),
+    { code: 'ENOENT', syscall: 'stat', path: missing },
+  )
   t.like(await t.throwsAsync(sameFile(missing, file)), { code: 'ENOENT', path: missing })
-  t.like(t.throws(() => FileId.fromPath(join(file, 'below'))), { code: 'ENOTDIR', syscall: 'open' })
+  t.like(
+    t.throws(() => FileId.fromPath(join(file, 'below'))),
+    { code: 'ENOTDIR', syscall: 'open' },
+  )
   t.throws(() => sameFileSync(file, undefined as never), { instanceOf: TypeError, code: 'ERR_INVALID_ARG_TYPE' })
   t.throws(() => FileId.fromPath(3 as never), { instanceOf: TypeError, code: 'ERR_INVALID_ARG_TYPE' })
   t.throws(() => FileId.fromFd(file as never), { instanceOf: TypeError, code: 'ERR_INVALID_ARG_TYPE' })

@@ -118,7 +118,10 @@ test('intoRaw while a Promise call uses the descriptor is refused; after it sett
   )
   t.is(result.code, 'EBUSY')
   t.is(result.syscall, 'OwnedFd.intoRaw')
-  t.regex(result.message, /^EBUSY: resource busy or locked, OwnedFd\.intoRaw: 1 Promise call still uses descriptor \d+; await it before giving it up$/)
+  t.regex(
+    result.message,
+    /^EBUSY: resource busy or locked, OwnedFd\.intoRaw: 1 Promise call still uses descriptor \d+; await it before giving it up$/,
+  )
   t.true(result.after)
   t.is(mtimeNs(a), 5n)
   t.not(mtimeNs(b), 5n)
