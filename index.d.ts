@@ -261,6 +261,13 @@ export interface CpuQuota {
 	/** `quotaUs / periodUs`: the quota as a number of CPUs. */
 	cpus: number;
 }
+/** A run of data in a sparse file. */
+export interface DataExtent {
+	/** Where it starts. */
+	offset: number;
+	/** How long it is. */
+	length: number;
+}
 /** The filesystem holding a directory. */
 export interface Filesystem {
 	/** The directory asked about (lossily decoded when its name is not UTF-8). */
@@ -273,6 +280,248 @@ export interface Filesystem {
 	birthTimes: boolean;
 	/** Whether sub-second times were seen on the directory or its entries. */
 	nanosecondTimes: boolean;
+}
+interface FsConstants {
+	/** r" Open for reading only. */
+	O_RDONLY: number;
+	/** r" Open for writing only. */
+	O_WRONLY: number;
+	/** r" Open for reading and writing. */
+	O_RDWR: number;
+	/** r" The access-mode bits. */
+	O_ACCMODE: number;
+	/** r" Create the file if it does not exist. */
+	O_CREAT: number;
+	/** r" With `O_CREAT`: fail if it exists. */
+	O_EXCL: number;
+	/** r" Do not make a terminal the controlling terminal. */
+	O_NOCTTY: number;
+	/** r" Truncate to length 0. */
+	O_TRUNC: number;
+	/** r" Every write goes to the end. */
+	O_APPEND: number;
+	/** r" Never wait: `EAGAIN` instead. */
+	O_NONBLOCK: number;
+	/** r" Writes complete with their data on the device. */
+	O_DSYNC: number;
+	/** r" Writes complete with data and metadata on the device. */
+	O_SYNC: number;
+	/** r" Bypass the page cache (aligned I/O; see `dioMemAlign`). */
+	O_DIRECT: number;
+	/** r" Fail unless a directory. */
+	O_DIRECTORY: number;
+	/** r" Fail on a final symlink (`ELOOP`), or with `O_PATH` open the link itself. */
+	O_NOFOLLOW: number;
+	/** r" Do not update the access time (owner or `CAP_FOWNER` only). */
+	O_NOATIME: number;
+	/** r" Close on exec (sysix sets it on every descriptor). */
+	O_CLOEXEC: number;
+	/** r" A descriptor that only names the file (no reading or writing). */
+	O_PATH: number;
+	/** r" An unnamed file in the directory given (name it with `linkat`). */
+	O_TMPFILE: number;
+	/** r" Signal-driven I/O. */
+	O_ASYNC: number;
+	/** r" `openat2`: stay beneath the directory (`EXDEV` otherwise). */
+	RESOLVE_BENEATH: number;
+	/** r" `openat2`: treat the directory as `/`. */
+	RESOLVE_IN_ROOT: number;
+	/** r" `openat2`: follow no symlink at all. */
+	RESOLVE_NO_SYMLINKS: number;
+	/** r" `openat2`: follow no magic link (`/proc/self/fd/N`, `/proc/self/root`). */
+	RESOLVE_NO_MAGICLINKS: number;
+	/** r" `openat2`: cross no mount point. */
+	RESOLVE_NO_XDEV: number;
+	/** r" `openat2`: only from the dentry cache (`EAGAIN` otherwise). */
+	RESOLVE_CACHED: number;
+	/** r" The current directory, as the directory of the `*at` calls. */
+	AT_FDCWD: number;
+	/** r" `access`: the file exists. */
+	F_OK: number;
+	/** r" `access`: it may be read. */
+	R_OK: number;
+	/** r" `access`: it may be written. */
+	W_OK: number;
+	/** r" `access`: it may be executed (or searched). */
+	X_OK: number;
+	/** r" The file-type bits of a mode. */
+	S_IFMT: number;
+	/** r" A regular file. */
+	S_IFREG: number;
+	/** r" A directory. */
+	S_IFDIR: number;
+	/** r" A symlink. */
+	S_IFLNK: number;
+	/** r" A FIFO. */
+	S_IFIFO: number;
+	/** r" A socket. */
+	S_IFSOCK: number;
+	/** r" A character device. */
+	S_IFCHR: number;
+	/** r" A block device. */
+	S_IFBLK: number;
+	/** r" `statx`: the file type. */
+	STATX_TYPE: number;
+	/** r" `statx`: the permission bits. */
+	STATX_MODE: number;
+	/** r" `statx`: the link count. */
+	STATX_NLINK: number;
+	/** r" `statx`: the owner. */
+	STATX_UID: number;
+	/** r" `statx`: the group. */
+	STATX_GID: number;
+	/** r" `statx`: the access time. */
+	STATX_ATIME: number;
+	/** r" `statx`: the modification time. */
+	STATX_MTIME: number;
+	/** r" `statx`: the change time. */
+	STATX_CTIME: number;
+	/** r" `statx`: the inode number. */
+	STATX_INO: number;
+	/** r" `statx`: the size. */
+	STATX_SIZE: number;
+	/** r" `statx`: the blocks allocated. */
+	STATX_BLOCKS: number;
+	/** r" `statx`: everything `stat` reports. */
+	STATX_BASIC_STATS: number;
+	/** r" `statx`: the birth time. */
+	STATX_BTIME: number;
+	/** r" `statx`: the mount id. */
+	STATX_MNT_ID: number;
+	/** r" `statx`: the direct I/O alignments. */
+	STATX_DIOALIGN: number;
+	/** r" `statx`: all of the basic fields and the birth time. */
+	STATX_ALL: number;
+	/** r" A compressed file. */
+	STATX_ATTR_COMPRESSED: number;
+	/** r" An immutable file (`chattr +i`). */
+	STATX_ATTR_IMMUTABLE: number;
+	/** r" An append-only file (`chattr +a`). */
+	STATX_ATTR_APPEND: number;
+	/** r" Not to be dumped (`chattr +d`). */
+	STATX_ATTR_NODUMP: number;
+	/** r" An encrypted file. */
+	STATX_ATTR_ENCRYPTED: number;
+	/** r" An automount trigger. */
+	STATX_ATTR_AUTOMOUNT: number;
+	/** r" The root of a mount. */
+	STATX_ATTR_MOUNT_ROOT: number;
+	/** r" A file protected by fs-verity. */
+	STATX_ATTR_VERITY: number;
+	/** r" A file accessed directly (DAX). */
+	STATX_ATTR_DAX: number;
+	/** r" Close on exec, as a descriptor flag. */
+	FD_CLOEXEC: number;
+	/** r" `preadv2`/`pwritev2`: poll for completion (polled I/O). */
+	RWF_HIPRI: number;
+	/** r" `pwritev2`: as `O_DSYNC`, for this write. */
+	RWF_DSYNC: number;
+	/** r" `pwritev2`: as `O_SYNC`, for this write. */
+	RWF_SYNC: number;
+	/** r" `preadv2`: fail with `EAGAIN` rather than wait for the device. */
+	RWF_NOWAIT: number;
+	/** r" `pwritev2`: as `O_APPEND`, for this write. */
+	RWF_APPEND: number;
+	/** r" inotify: read. */
+	IN_ACCESS: number;
+	/** r" inotify: written. */
+	IN_MODIFY: number;
+	/** r" inotify: metadata changed. */
+	IN_ATTRIB: number;
+	/** r" inotify: a file open for writing was closed. */
+	IN_CLOSE_WRITE: number;
+	/** r" inotify: a file not open for writing was closed. */
+	IN_CLOSE_NOWRITE: number;
+	/** r" inotify: either close. */
+	IN_CLOSE: number;
+	/** r" inotify: opened. */
+	IN_OPEN: number;
+	/** r" inotify: renamed away from a watched directory. */
+	IN_MOVED_FROM: number;
+	/** r" inotify: renamed into a watched directory. */
+	IN_MOVED_TO: number;
+	/** r" inotify: either half of a rename. */
+	IN_MOVE: number;
+	/** r" inotify: created in a watched directory. */
+	IN_CREATE: number;
+	/** r" inotify: deleted from a watched directory. */
+	IN_DELETE: number;
+	/** r" inotify: the watched file itself was deleted. */
+	IN_DELETE_SELF: number;
+	/** r" inotify: the watched file itself was moved. */
+	IN_MOVE_SELF: number;
+	/** r" inotify: every event. */
+	IN_ALL_EVENTS: number;
+	/** r" inotify: watch only if a directory. */
+	IN_ONLYDIR: number;
+	/** r" inotify: do not follow a final symlink. */
+	IN_DONT_FOLLOW: number;
+	/** r" inotify: no events for children once unlinked. */
+	IN_EXCL_UNLINK: number;
+	/** r" inotify: fail if the path is watched already. */
+	IN_MASK_CREATE: number;
+	/** r" inotify: add to an existing watch's mask. */
+	IN_MASK_ADD: number;
+	/** r" inotify: one event, then the watch ends. */
+	IN_ONESHOT: number;
+	/** r" inotify event: the filesystem was unmounted. */
+	IN_UNMOUNT: number;
+	/** r" inotify event: events were lost. */
+	IN_Q_OVERFLOW: number;
+	/** r" inotify event: the watch ended. */
+	IN_IGNORED: number;
+	/** r" inotify event: about a directory. */
+	IN_ISDIR: number;
+	/** r" `statfs` flags: mounted read-only. */
+	ST_RDONLY: number;
+	/** r" `statfs` flags: set-user-id bits ignored. */
+	ST_NOSUID: number;
+	/** r" `statfs` flags: device files refused. */
+	ST_NODEV: number;
+	/** r" `statfs` flags: no program may be executed. */
+	ST_NOEXEC: number;
+	/** r" `statfs` flags: writes are synchronous. */
+	ST_SYNCHRONOUS: number;
+	/** r" `statfs` flags: access times not updated. */
+	ST_NOATIME: number;
+	/** r" `statfs` flags: directory access times not updated. */
+	ST_NODIRATIME: number;
+	/** r" `statfs` flags: access times updated relative to modification. */
+	ST_RELATIME: number;
+	/** r" `renameat2`: fail if the new name exists. */
+	RENAME_NOREPLACE: number;
+	/** r" `renameat2`: swap the two names. */
+	RENAME_EXCHANGE: number;
+	/** r" `renameat2`: leave a whiteout. */
+	RENAME_WHITEOUT: number;
+	/** r" `fallocate`: do not change the file size. */
+	FALLOC_FL_KEEP_SIZE: number;
+	/** r" `fallocate`: free the range, leaving a hole (with `KEEP_SIZE`). */
+	FALLOC_FL_PUNCH_HOLE: number;
+	/** r" `fallocate`: remove the range, shifting the rest down. */
+	FALLOC_FL_COLLAPSE_RANGE: number;
+	/** r" `fallocate`: zero the range. */
+	FALLOC_FL_ZERO_RANGE: number;
+	/** r" `fallocate`: insert a hole, shifting the rest up. */
+	FALLOC_FL_INSERT_RANGE: number;
+	/** r" `memfd_create`: allow seals. */
+	MFD_ALLOW_SEALING: number;
+	/** r" `memfd_create`: back the file with huge pages. */
+	MFD_HUGETLB: number;
+	/** r" Seal: no more seals. */
+	F_SEAL_SEAL: number;
+	/** r" Seal: the file may not shrink. */
+	F_SEAL_SHRINK: number;
+	/** r" Seal: the file may not grow. */
+	F_SEAL_GROW: number;
+	/** r" Seal: no writes at all. */
+	F_SEAL_WRITE: number;
+	/** r" Seal: no new writable mappings or writes (existing mappings stay). */
+	F_SEAL_FUTURE_WRITE: number;
+	/** r" `setxattr`: only create, fail if it exists. */
+	XATTR_CREATE: number;
+	/** r" `setxattr`: only replace, fail if it does not exist. */
+	XATTR_REPLACE: number;
 }
 /** The running kernel, as `uname` shows it. */
 export interface Kernel {
@@ -311,6 +560,95 @@ export interface PipeInfo {
 	defaultCapacity: number | null;
 	/** `/proc/sys/fs/pipe-max-size`: the most an unprivileged process may set. */
 	maxCapacity: number | null;
+}
+/** What `statfs` reports of a filesystem. */
+export interface StatFs {
+	/** The filesystem type, a magic number (`0xef53` for ext4). */
+	type: number;
+	/** The optimal transfer block size. */
+	bsize: number;
+	/** The fragment size, the unit of the block counts. */
+	frsize: number;
+	/** Blocks in all. */
+	blocks: bigint;
+	/** Free blocks. */
+	bfree: bigint;
+	/** Free blocks an unprivileged user may use. */
+	bavail: bigint;
+	/** Inodes in all. */
+	files: bigint;
+	/** Free inodes. */
+	ffree: bigint;
+	/** The filesystem id, as `stat -f` prints it (`%i`, in hex). */
+	fsid: bigint;
+	/** The longest file name. */
+	namelen: number;
+	/** Mount flags (`ST_RDONLY`, `ST_NOSUID`, ...). */
+	flags: number;
+}
+declare enum StatxSlot {
+	/** The `STATX_*` fields the kernel reported. */
+	Mask = 0,
+	/** The device number (`st_dev`, glibc's `makedev` encoding). */
+	Dev = 1,
+	/** Its major number. */
+	DevMajor = 2,
+	/** Its minor number. */
+	DevMinor = 3,
+	/** The inode number. */
+	Ino = 4,
+	/** Type and permission bits. */
+	Mode = 5,
+	/** Hard links. */
+	Nlink = 6,
+	/** Owner. */
+	Uid = 7,
+	/** Group. */
+	Gid = 8,
+	/** The device a device file is (`st_rdev`). */
+	Rdev = 9,
+	/** Its major number. */
+	RdevMajor = 10,
+	/** Its minor number. */
+	RdevMinor = 11,
+	/** Size in bytes. */
+	Size = 12,
+	/** 512-byte blocks allocated. */
+	Blocks = 13,
+	/** Preferred I/O block size. */
+	Blksize = 14,
+	/** `STATX_ATTR_*` flags set. */
+	Attributes = 15,
+	/** `STATX_ATTR_*` flags the filesystem supports. */
+	AttributesMask = 16,
+	/** Access time, seconds. */
+	AtimeSec = 17,
+	/** Access time, nanoseconds. */
+	AtimeNsec = 18,
+	/** Modification time, seconds. */
+	MtimeSec = 19,
+	/** Modification time, nanoseconds. */
+	MtimeNsec = 20,
+	/** Change time, seconds. */
+	CtimeSec = 21,
+	/** Change time, nanoseconds. */
+	CtimeNsec = 22,
+	/** Birth time, seconds. */
+	BtimeSec = 23,
+	/** Birth time, nanoseconds. */
+	BtimeNsec = 24,
+	/** 1 when there is a birth time. */
+	HasBtime = 25,
+	/** The mount id. */
+	MntId = 26,
+	/** 1 when the mount id was reported. */
+	HasMntId = 27,
+	/** Direct I/O memory alignment. */
+	DioMemAlign = 28,
+	/** Direct I/O offset alignment. */
+	DioOffsetAlign = 29,
+	/** 1 when the direct I/O alignments were reported. */
+	HasDioAlign = 30
 }
 /**
  * The number of CPUs this process may really use: the CPUs in its affinity
@@ -499,5 +837,983 @@ export interface SysixInfo extends MachineInfo {
  * filesystem of the current directory records. `npx sysix info` prints it.
  */
 export declare function info(): SysixInfo;
+/**
+ * The flags and masks `sysix/fs` takes and reports, as numbers, with this
+ * architecture's values (like Node's `fs.constants`, which lacks most of
+ * them): `O_*` (with `O_PATH`, `O_TMPFILE`, `O_DIRECT`, `O_NOATIME`),
+ * `RESOLVE_*`, `AT_FDCWD`, `F_OK`..., `S_IF*`, `STATX_*` and `STATX_ATTR_*`,
+ * `FD_CLOEXEC`, `RWF_*`, `IN_*`, `ST_*`.
+ */
+export declare const constants: Readonly<FsConstants>;
+/** `constants.AT_FDCWD`: the current directory, as the directory of the `*at` calls. */
+export declare const AT_FDCWD: number;
+/** Open flags: a number of `constants.O_*` bits, or a Node string flag. */
+export type OpenFlags = number | string;
+/** The type of a directory entry or a file. */
+export type FileType = "file" | "directory" | "symlink" | "fifo" | "socket" | "block" | "char" | "unknown";
+/** Names as strings (the default) or as the raw bytes, in a `Buffer`. */
+export type NameEncoding = "utf8" | "buffer";
+/**
+ * How `openat2` may resolve a path: each flag a `RESOLVE_*` limit, or the
+ * bits themselves as a number.
+ */
+export interface ResolveOptions {
+	/** Stay beneath the directory: `..` at its top, absolute paths and symlinks out fail with `EXDEV`. */
+	beneath?: boolean;
+	/** Resolve as if the directory were `/` (`..` at the top stays there, absolute symlinks start there). */
+	inRoot?: boolean;
+	/** Follow no symlink at all (`ELOOP`). */
+	noSymlinks?: boolean;
+	/** Follow no magic link (`/proc/self/fd/N`, `/proc/self/root`). */
+	noMagicLinks?: boolean;
+	/** Cross no mount point (`EXDEV`). */
+	noXdev?: boolean;
+	/** Only from the dentry cache, without I/O (`EAGAIN` otherwise). */
+	cached?: boolean;
+}
+/** Options of {@link openat2}. */
+export interface Openat2Options {
+	/** Open flags, as for {@link open}. Default `'r'`. */
+	flags?: OpenFlags;
+	/** The mode to create with. Default `0o666` (less the umask). */
+	mode?: number;
+	/** How the path may resolve. */
+	resolve?: ResolveOptions | number;
+}
+/**
+ * Opens a file, close-on-exec, and returns its {@link OwnedFd}. `flags` is a
+ * Node string flag (`'r'`, `'w+'`...) or a number of `constants.O_*` bits,
+ * with every flag Node's `fs.open` cannot express: `O_PATH`, `O_TMPFILE`,
+ * `O_NOFOLLOW`, `O_DIRECT`, `O_NOATIME`...
+ *
+ * @example An unnamed file, given a name only once it is complete:
+ * ```ts
+ * using tmp = openSync('/data', constants.O_TMPFILE | constants.O_WRONLY, 0o644)
+ * fs.writeSync(tmp.fd, contents)
+ * linkatSync(tmp, '', AT_FDCWD, '/data/report.csv', { emptyPath: true })
+ * ```
+ *
+ * @see https://man7.org/linux/man-pages/man2/open.2.html
+ */
+export declare function openSync(path: PathLike, flags?: OpenFlags, mode?: number): OwnedFd;
+/** {@link openSync} on the libuv threadpool. */
+export declare function open(path: PathLike, flags?: OpenFlags, mode?: number): Promise<OwnedFd>;
+/**
+ * Opens `path` relative to the directory `dirFd` (or `constants.AT_FDCWD`):
+ * no path above it is looked up again, so a rename of its parents cannot
+ * redirect the open.
+ *
+ * @see https://man7.org/linux/man-pages/man2/openat.2.html
+ */
+export declare function openatSync(dirFd: FdLike, path: PathLike, flags?: OpenFlags, mode?: number): OwnedFd;
+/** {@link openatSync} on the libuv threadpool. */
+export declare function openat(dirFd: FdLike, path: PathLike, flags?: OpenFlags, mode?: number): Promise<OwnedFd>;
+/**
+ * Opens `path` relative to `dirFd` with limits on how it resolves
+ * (`resolve: { beneath: true }` keeps it beneath `dirFd`; see
+ * {@link ResolveOptions}). Linux 5.6 and later: `ENOSYS` before.
+ *
+ * @see https://man7.org/linux/man-pages/man2/openat2.2.html
+ */
+export declare function openat2Sync(dirFd: FdLike, path: PathLike, options?: Openat2Options): OwnedFd;
+/** {@link openat2Sync} on the libuv threadpool. */
+export declare function openat2(dirFd: FdLike, path: PathLike, options?: Openat2Options): Promise<OwnedFd>;
+/** One entry of a directory. */
+export interface Dirent<Name extends string | Buffer = string> {
+	/** Its name (bytes that are not UTF-8 read as U+FFFD; ask for `encoding: 'buffer'` to keep them). */
+	name: Name;
+	/** Its inode number. */
+	ino: bigint;
+	/** Its type, as the directory records it: `'unknown'` on filesystems that do not. */
+	type: FileType;
+}
+/** Options of {@link readdirSync}. */
+export interface ReaddirOptions {
+	/** Names as strings (`'utf8'`, the default) or `Buffer`s of their bytes (`'buffer'`). */
+	encoding?: NameEncoding;
+}
+/**
+ * Every entry of a directory (a path, or a descriptor of one) with its
+ * inode number and type, from `getdents64` with no `stat` per entry: what
+ * `fs.readdirSync(d, { withFileTypes: true })` gives, plus inode numbers and
+ * raw names, faster.
+ *
+ * @see https://man7.org/linux/man-pages/man2/getdents64.2.html
+ */
+export declare function readdirSync(dir: PathLike | FdLike, options?: ReaddirOptions & {
+	encoding?: "utf8";
+}): Dirent[];
+export declare function readdirSync(dir: PathLike | FdLike, options: ReaddirOptions & {
+	encoding: "buffer";
+}): Dirent<Buffer>[];
+/** {@link readdirSync} on the libuv threadpool. */
+export declare function readdir(dir: PathLike | FdLike, options?: ReaddirOptions & {
+	encoding?: "utf8";
+}): Promise<Dirent[]>;
+export declare function readdir(dir: PathLike | FdLike, options: ReaddirOptions & {
+	encoding: "buffer";
+}): Promise<Dirent<Buffer>[]>;
+/**
+ * An open directory read a batch at a time (one `getdents64` call's worth,
+ * on the threadpool): for directories too large to list at once. Iterate it
+ * with `for await`; it closes itself when done, or with {@link Dir.close}.
+ */
+export declare class Dir<Name extends string | Buffer = string> implements AsyncIterable<Dirent<Name>>, AsyncDisposable, Disposable {
+	#private;
+	private constructor();
+	/** The next batch of entries; empty once the directory has been read to its end. */
+	read(): Promise<Dirent<Name>[]>;
+	/** Every entry, batch by batch; the directory is closed at the end (or on `break`). */
+	[Symbol.asyncIterator](): AsyncIterator<Dirent<Name>>;
+	/** Closes the directory. Calling it again does nothing. */
+	close(): void;
+	/** Whether the directory has been closed. */
+	get closed(): boolean;
+	[Symbol.dispose](): void;
+	[Symbol.asyncDispose](): Promise<void>;
+}
+/**
+ * Opens a directory (a path, or a descriptor of one, read from its top) to
+ * read its entries a batch at a time: `for await (const entry of await
+ * openDir(path))`.
+ */
+export declare function openDir(dir: PathLike | FdLike, options?: ReaddirOptions & {
+	encoding?: "utf8";
+}): Promise<Dir>;
+export declare function openDir(dir: PathLike | FdLike, options: ReaddirOptions & {
+	encoding: "buffer";
+}): Promise<Dir<Buffer>>;
+/** Options of {@link renameat2Sync}. */
+export interface RenameOptions {
+	/** Fail with `EEXIST` if the new name exists (`RENAME_NOREPLACE`), instead of replacing it. */
+	noReplace?: boolean;
+	/** Swap the two names atomically (`RENAME_EXCHANGE`); both must exist. */
+	exchange?: boolean;
+	/** Leave a whiteout (for overlay filesystems; `RENAME_WHITEOUT`, needs privilege). */
+	whiteout?: boolean;
+}
+type Dir$1 = FdLike | typeof constants.AT_FDCWD;
+/**
+ * Renames `oldPath` (relative to `oldDir`) to `newPath` (relative to
+ * `newDir`), atomically: with `noReplace`, only if `newPath` does not exist
+ * (a create-only rename, race-free); with `exchange`, swapping the two.
+ *
+ * @see https://man7.org/linux/man-pages/man2/rename.2.html
+ */
+export declare function renameat2Sync(oldDir: Dir$1, oldPath: PathLike, newDir: Dir$1, newPath: PathLike, options?: RenameOptions): void;
+/** {@link renameat2Sync} on the libuv threadpool. */
+export declare function renameat2(oldDir: Dir$1, oldPath: PathLike, newDir: Dir$1, newPath: PathLike, options?: RenameOptions): Promise<void>;
+/** Options of {@link linkatSync}. */
+export interface LinkOptions {
+	/** Follow a final symlink of the old path (`AT_SYMLINK_FOLLOW`). Default `false`, as `link(2)`. */
+	followSymlinks?: boolean;
+	/**
+	 * `oldPath` is `''` and `oldDir` is the file itself: how an `O_TMPFILE`
+	 * file gets its name. Done through `/proc/self/fd`, which needs no
+	 * privilege (`AT_EMPTY_PATH` needs `CAP_DAC_READ_SEARCH`).
+	 */
+	emptyPath?: boolean;
+}
+/**
+ * Creates a hard link `newPath` (relative to `newDir`) to `oldPath`
+ * (relative to `oldDir`), or, with `emptyPath`, to the file `oldDir` holds.
+ *
+ * @see https://man7.org/linux/man-pages/man2/link.2.html
+ */
+export declare function linkatSync(oldDir: Dir$1, oldPath: PathLike, newDir: Dir$1, newPath: PathLike, options?: LinkOptions): void;
+/** {@link linkatSync} on the libuv threadpool. */
+export declare function linkat(oldDir: Dir$1, oldPath: PathLike, newDir: Dir$1, newPath: PathLike, options?: LinkOptions): Promise<void>;
+/**
+ * Creates a symlink at `path` (relative to `dir`) holding `target`.
+ *
+ * @see https://man7.org/linux/man-pages/man2/symlink.2.html
+ */
+export declare function symlinkatSync(target: PathLike, dir: Dir$1, path: PathLike): void;
+/** {@link symlinkatSync} on the libuv threadpool. */
+export declare function symlinkat(target: PathLike, dir: Dir$1, path: PathLike): Promise<void>;
+/**
+ * What the symlink at `path` (relative to `dir`) holds: a string, or the
+ * raw bytes with `encoding: 'buffer'`.
+ *
+ * @see https://man7.org/linux/man-pages/man2/readlink.2.html
+ */
+export declare function readlinkatSync(dir: Dir$1, path: PathLike, options?: {
+	encoding?: "utf8";
+}): string;
+export declare function readlinkatSync(dir: Dir$1, path: PathLike, options: {
+	encoding: "buffer";
+}): Buffer;
+/** {@link readlinkatSync} on the libuv threadpool. */
+export declare function readlinkat(dir: Dir$1, path: PathLike, options?: {
+	encoding?: "utf8";
+}): Promise<string>;
+export declare function readlinkat(dir: Dir$1, path: PathLike, options: {
+	encoding: "buffer";
+}): Promise<Buffer>;
+/**
+ * Creates a directory at `path` relative to `dir` (mode `0o777` less the
+ * umask by default).
+ *
+ * @see https://man7.org/linux/man-pages/man2/mkdir.2.html
+ */
+export declare function mkdiratSync(dir: Dir$1, path: PathLike, mode?: number): void;
+/** {@link mkdiratSync} on the libuv threadpool. */
+export declare function mkdirat(dir: Dir$1, path: PathLike, mode?: number): Promise<void>;
+/**
+ * Creates a special file at `path` relative to `dir`: `mode` is a type
+ * (`constants.S_IFIFO`, `S_IFSOCK`, `S_IFREG`; with privilege `S_IFCHR`,
+ * `S_IFBLK` for device `dev`) with permission bits.
+ *
+ * @see https://man7.org/linux/man-pages/man2/mknod.2.html
+ */
+export declare function mknodatSync(dir: Dir$1, path: PathLike, mode: number, dev?: number | bigint): void;
+/** {@link mknodatSync} on the libuv threadpool. */
+export declare function mknodat(dir: Dir$1, path: PathLike, mode: number, dev?: number | bigint): Promise<void>;
+/**
+ * Creates a FIFO (a named pipe) at `path` relative to `dir` (mode `0o666`
+ * less the umask by default), as `mkfifo(1)`.
+ *
+ * @see https://man7.org/linux/man-pages/man3/mkfifo.3.html
+ */
+export declare function mkfifoatSync(dir: Dir$1, path: PathLike, mode?: number): void;
+/** {@link mkfifoatSync} on the libuv threadpool. */
+export declare function mkfifoat(dir: Dir$1, path: PathLike, mode?: number): Promise<void>;
+/**
+ * Removes the name `path` relative to `dir`, or with `removeDir` the empty
+ * directory (`AT_REMOVEDIR`).
+ *
+ * @see https://man7.org/linux/man-pages/man2/unlink.2.html
+ */
+export declare function unlinkatSync(dir: Dir$1, path: PathLike, options?: {
+	removeDir?: boolean;
+}): void;
+/** {@link unlinkatSync} on the libuv threadpool. */
+export declare function unlinkat(dir: Dir$1, path: PathLike, options?: {
+	removeDir?: boolean;
+}): Promise<void>;
+/**
+ * Changes the mode of `path` relative to `dir`. A symlink's own mode
+ * (`followSymlinks: false`) needs Linux 6.6 and is refused by most
+ * filesystems (`EOPNOTSUPP`).
+ *
+ * @see https://man7.org/linux/man-pages/man2/chmod.2.html
+ */
+export declare function fchmodatSync(dir: Dir$1, path: PathLike, mode: number, options?: {
+	followSymlinks?: boolean;
+}): void;
+/** {@link fchmodatSync} on the libuv threadpool. */
+export declare function fchmodat(dir: Dir$1, path: PathLike, mode: number, options?: {
+	followSymlinks?: boolean;
+}): Promise<void>;
+/**
+ * Changes the owner and group of `path` relative to `dir`; -1 leaves one as
+ * it is. With `followSymlinks: false`, a symlink's own.
+ *
+ * @see https://man7.org/linux/man-pages/man2/chown.2.html
+ */
+export declare function fchownatSync(dir: Dir$1, path: PathLike, uid: number, gid: number, options?: {
+	followSymlinks?: boolean;
+}): void;
+/** {@link fchownatSync} on the libuv threadpool. */
+export declare function fchownat(dir: Dir$1, path: PathLike, uid: number, gid: number, options?: {
+	followSymlinks?: boolean;
+}): Promise<void>;
+/** Options of {@link writeFileAtomicSync}. */
+export interface WriteFileAtomicOptions {
+	/** The new file's mode, less the umask. Default `0o666`. */
+	mode?: number;
+	/** Put the data and the new name on the device before returning (`fsync` of the file and its directory). Default `true`. */
+	fsync?: boolean;
+}
+/**
+ * Replaces (or creates) the file at `path` with `data`, whole or not at
+ * all: a reader, or a crash at any moment, sees the old file or the new
+ * one, never part of either. The data is written to an unnamed `O_TMPFILE`
+ * file in the same directory, which gets a temporary name and is renamed
+ * over `path` (where `O_TMPFILE` is not supported, a named temporary file
+ * `.<name>.sysix-*`, which a crash could leave behind).
+ *
+ * @see https://man7.org/linux/man-pages/man2/open.2.html (`O_TMPFILE`)
+ */
+export declare function writeFileAtomicSync(path: PathLike, data: string | NodeJS.ArrayBufferView, options?: WriteFileAtomicOptions): void;
+/** {@link writeFileAtomicSync} on the libuv threadpool. */
+export declare function writeFileAtomic(path: PathLike, data: string | NodeJS.ArrayBufferView, options?: WriteFileAtomicOptions): Promise<void>;
+/** Where `statx` writes each field in a `BigInt64Array`: see {@link statxSync}'s `into` form. */
+declare const StatxSlot$1: typeof StatxSlot;
+/** How many `bigint`s the `into` form of {@link statxSync} needs. */
+export declare const STATX_LEN: number;
+/** The `STATX_ATTR_*` flags of a file; `null` where its filesystem does not support the flag. */
+export interface StatxAttributes {
+	/** Compressed by the filesystem. */
+	compressed: boolean | null;
+	/** Immutable (`chattr +i`): no change, rename, link or deletion. */
+	immutable: boolean | null;
+	/** Append-only (`chattr +a`). */
+	append: boolean | null;
+	/** Not to be dumped (`chattr +d`). */
+	nodump: boolean | null;
+	/** Encrypted by the filesystem. */
+	encrypted: boolean | null;
+	/** An automount trigger. */
+	automount: boolean | null;
+	/** The root of a mount. */
+	mountRoot: boolean | null;
+	/** Protected by fs-verity. */
+	verity: boolean | null;
+	/** Accessed directly, without the page cache (DAX). */
+	dax: boolean | null;
+}
+/** Everything `statx` reports of a file. Sizes, numbers and times are `bigint`. */
+export interface Statx {
+	/** The `STATX_*` fields the kernel filled. */
+	mask: number;
+	/** The file's type. */
+	type: FileType;
+	/** The device holding the file (`st_dev`), as `fs.statSync(p, { bigint: true }).dev`. */
+	dev: bigint;
+	/** Its major number. */
+	devMajor: number;
+	/** Its minor number. */
+	devMinor: number;
+	/** The inode number. */
+	ino: bigint;
+	/** Type and permission bits (`st_mode`). */
+	mode: number;
+	/** How many hard links. */
+	nlink: number;
+	/** The owner. */
+	uid: number;
+	/** The group. */
+	gid: number;
+	/** The device a device file is (`st_rdev`). */
+	rdev: bigint;
+	/** Its major number. */
+	rdevMajor: number;
+	/** Its minor number. */
+	rdevMinor: number;
+	/** The size in bytes. */
+	size: bigint;
+	/** 512-byte blocks allocated. */
+	blocks: bigint;
+	/** The preferred block size for I/O. */
+	blksize: number;
+	/** Last access, in ns since the epoch. */
+	atimeNs: bigint;
+	/** Last modification. */
+	mtimeNs: bigint;
+	/** Last status change. */
+	ctimeNs: bigint;
+	/** Creation, or `null` where the filesystem records none (not the ctime, as Node shows). */
+	birthtimeNs: bigint | null;
+	/** The id of the mount holding the file (`/proc/self/mountinfo`'s first field), or `null` before Linux 5.8. */
+	mntId: bigint | null;
+	/** The memory alignment direct I/O (`O_DIRECT`) needs (0: no direct I/O), or `null` where not reported (before Linux 6.1). */
+	dioMemAlign: number | null;
+	/** The file-offset alignment direct I/O needs, or `null` where not reported. */
+	dioOffsetAlign: number | null;
+	/** The `STATX_ATTR_*` flags. */
+	attributes: StatxAttributes;
+}
+/** Options of {@link statxSync}. */
+export interface StatxOptions {
+	/** With a path: the directory it is relative to (default: the current directory). */
+	dirFd?: FdLike;
+	/** The `STATX_*` fields wanted (default: all); the kernel may report more or fewer (see `mask`). */
+	mask?: number;
+	/** Follow a final symlink (default `true`). */
+	followSymlinks?: boolean;
+	/** On a network filesystem: `'as-stat'` (default), `'force'` (ask the server), `'dont-sync'` (use the cache). */
+	sync?: "as-stat" | "force" | "dont-sync";
+}
+/**
+ * Everything the kernel knows of a file (`statx`): what `fs.stat` reports
+ * and more (birth time, mount id, `STATX_ATTR_*` attributes, direct I/O
+ * alignments), every size and time a `bigint`. `target` is a path (relative
+ * to `options.dirFd`) or a descriptor.
+ *
+ * With `into`, a `BigInt64Array` of {@link STATX_LEN} or more, nothing is
+ * allocated: the fields are written there at the indices of
+ * {@link StatxSlot} (unsigned ones as bit patterns: read them with
+ * `BigInt.asUintN(64, v)`), and `into` is returned. For hot loops.
+ *
+ * @see https://man7.org/linux/man-pages/man2/statx.2.html
+ */
+export declare function statxSync(target: PathOrFd, options?: StatxOptions): Statx;
+export declare function statxSync(target: PathOrFd, options: StatxOptions | undefined, into: BigInt64Array): BigInt64Array;
+/** {@link statxSync} on the libuv threadpool. */
+export declare function statx(target: PathOrFd, options?: StatxOptions): Promise<Statx>;
+/**
+ * What a filesystem holds and has free (`statfs`, or `fstatfs` for a
+ * descriptor): its type (a magic number), block size, block and inode
+ * counts, id and mount flags (`constants.ST_*`), as `stat -f` shows them.
+ *
+ * @see https://man7.org/linux/man-pages/man2/statfs.2.html
+ */
+export declare function statfsSync(target: PathOrFd): StatFs;
+/** {@link statfsSync} on the libuv threadpool. */
+export declare function statfs(target: PathOrFd): Promise<StatFs>;
+/** Options of {@link accessSync}. */
+export interface AccessOptions {
+	/** With a relative path: the directory it is relative to. */
+	dirFd?: FdLike;
+	/** Check with the effective user and group ids (`AT_EACCESS`), as `open` would, not the real ones. Default `false`. */
+	eaccess?: boolean;
+	/** Follow a final symlink (default `true`). */
+	followSymlinks?: boolean;
+}
+/**
+ * Checks that this process may access a file (`mode`: `constants.F_OK`,
+ * or `R_OK | W_OK | X_OK` bits); throws `EACCES`, `ENOENT`... otherwise.
+ * Unlike Node's `fs.access`, it can check with the effective ids
+ * (`eaccess`), relative to a directory, and without following a final
+ * symlink.
+ *
+ * @see https://man7.org/linux/man-pages/man2/access.2.html
+ */
+export declare function accessSync(path: PathLike, mode?: number, options?: AccessOptions): void;
+/** {@link accessSync} on the libuv threadpool. */
+export declare function access(path: PathLike, mode?: number, options?: AccessOptions): Promise<void>;
+/** Options of {@link Root.open}. */
+export interface RootOptions {
+	/**
+	 * Resolve paths with the kernel's `openat2(RESOLVE_BENEATH)` where it has
+	 * it (`true`, the default), or always with sysix's own resolver, one
+	 * component at a time (`false`), which gives the same guarantees on
+	 * kernels before 5.6 and under seccomp filters that refuse `openat2`.
+	 */
+	openat2?: boolean;
+}
+/**
+ * A directory, and everything beneath it and nothing else: every path given
+ * to a `Root` is resolved inside it. `..` above the top, absolute paths,
+ * symlinks whose target leaves (absolute, or climbing out with `..`) and
+ * magic links such as `/proc/self/root` fail with `EXDEV`; symlinks that
+ * stay inside are followed. The guarantee holds while other processes
+ * rename, move and swap symlinks in the tree: resolution never looks a path
+ * up again from the top (`openat2(RESOLVE_BENEATH)`, or sysix's own
+ * component-by-component walk over directories held open).
+ *
+ * For serving files from a directory named in a request, unpacking an
+ * archive, or any path that comes from outside.
+ *
+ * @example
+ * ```ts
+ * using root = Root.openSync('/srv/www')
+ * using file = root.openSync(request.path)   // '../../etc/passwd' → EXDEV
+ * ```
+ */
+export declare class Root implements Disposable {
+	#private;
+	private constructor();
+	/**
+	 * Opens the directory `path` as a root.
+	 *
+	 * @see https://pkg.go.dev/os#Root
+	 */
+	static openSync(path: PathLike, options?: RootOptions): Root;
+	/** {@link Root.openSync} on the libuv threadpool. */
+	static open(path: PathLike, options?: RootOptions): Promise<Root>;
+	/** Whether paths resolve with `openat2` (`true`) or sysix's own walk (`false`). */
+	get kernelResolution(): boolean;
+	/** Whether the root has been closed. */
+	get closed(): boolean;
+	/** Closes the root's directory descriptor. Calling it again does nothing. */
+	close(): void;
+	[Symbol.dispose](): void;
+	/** The directory descriptor's number, lent (an `O_PATH` descriptor), e.g. for the `*at` calls. */
+	get fd(): number;
+	/** Opens `path` beneath the root, close-on-exec; `flags` as for `open` (`'r'` by default). */
+	openSync(path: PathLike, flags?: OpenFlags, mode?: number): OwnedFd;
+	/** {@link Root.openSync} on the libuv threadpool. */
+	open(path: PathLike, flags?: OpenFlags, mode?: number): Promise<OwnedFd>;
+	/** A root at the directory `path` beneath this one, with this root's resolver. */
+	openRootSync(path: PathLike): Root;
+	/** {@link Root.openRootSync} on the libuv threadpool. */
+	openRoot(path: PathLike): Promise<Root>;
+	/** `statx` of what `path` names beneath the root, following a final symlink (inside the root). */
+	statSync(path: PathLike): Statx;
+	/** {@link Root.statSync} on the libuv threadpool. */
+	stat(path: PathLike): Promise<Statx>;
+	/** `statx` of what `path` names, of a final symlink itself. */
+	lstatSync(path: PathLike): Statx;
+	/** {@link Root.lstatSync} on the libuv threadpool. */
+	lstat(path: PathLike): Promise<Statx>;
+	/** Creates a directory (mode `0o777` less the umask by default). */
+	mkdirSync(path: PathLike, mode?: number): void;
+	/** {@link Root.mkdirSync} on the libuv threadpool. */
+	mkdir(path: PathLike, mode?: number): Promise<void>;
+	/** The entries of a directory beneath the root (`'.'`, the root itself, by default). */
+	readdirSync(path?: PathLike, options?: ReaddirOptions & {
+		encoding?: "utf8";
+	}): Dirent[];
+	readdirSync(path: PathLike | undefined, options: ReaddirOptions & {
+		encoding: "buffer";
+	}): Dirent<Buffer>[];
+	/** {@link Root.readdirSync} on the libuv threadpool. */
+	readdir(path?: PathLike, options?: ReaddirOptions & {
+		encoding?: "utf8";
+	}): Promise<Dirent[]>;
+	readdir(path: PathLike | undefined, options: ReaddirOptions & {
+		encoding: "buffer";
+	}): Promise<Dirent<Buffer>[]>;
+	/** What a symlink beneath the root holds, as written (a string, or a `Buffer` with `encoding: 'buffer'`). */
+	readlinkSync(path: PathLike, options?: ReaddirOptions & {
+		encoding?: "utf8";
+	}): string;
+	readlinkSync(path: PathLike, options: ReaddirOptions & {
+		encoding: "buffer";
+	}): Buffer;
+	/** {@link Root.readlinkSync} on the libuv threadpool. */
+	readlink(path: PathLike, options?: ReaddirOptions & {
+		encoding?: "utf8";
+	}): Promise<string>;
+	readlink(path: PathLike, options: ReaddirOptions & {
+		encoding: "buffer";
+	}): Promise<Buffer>;
+	/**
+	 * Creates a symlink at `path` holding `target`, as written. Following it
+	 * through this root later stays beneath the root, whatever it says.
+	 */
+	symlinkSync(target: PathLike, path: PathLike): void;
+	/** {@link Root.symlinkSync} on the libuv threadpool. */
+	symlink(target: PathLike, path: PathLike): Promise<void>;
+	/** Creates a hard link `newPath` to `existingPath`, both beneath the root. */
+	linkSync(existingPath: PathLike, newPath: PathLike): void;
+	/** {@link Root.linkSync} on the libuv threadpool. */
+	link(existingPath: PathLike, newPath: PathLike): Promise<void>;
+	/** Renames `from` to `to`, both beneath the root; `noReplace` and `exchange` as for {@link renameat2Sync}. */
+	renameSync(from: PathLike, to: PathLike, options?: RenameOptions): void;
+	/** {@link Root.renameSync} on the libuv threadpool. */
+	rename(from: PathLike, to: PathLike, options?: RenameOptions): Promise<void>;
+	/** Removes a name (not a directory). */
+	unlinkSync(path: PathLike): void;
+	/** {@link Root.unlinkSync} on the libuv threadpool. */
+	unlink(path: PathLike): Promise<void>;
+	/** Removes an empty directory. */
+	rmdirSync(path: PathLike): void;
+	/** {@link Root.rmdirSync} on the libuv threadpool. */
+	rmdir(path: PathLike): Promise<void>;
+	/** Changes the mode of what `path` names (a final symlink is followed, inside the root). */
+	chmodSync(path: PathLike, mode: number): void;
+	/** {@link Root.chmodSync} on the libuv threadpool. */
+	chmod(path: PathLike, mode: number): Promise<void>;
+	/** Sets access and/or modification times, as `setFileTimesSync` does, beneath the root. */
+	setFileTimesSync(path: PathLike, times: SetFileTimes, options?: {
+		followSymlinks?: boolean;
+	}): void;
+	/** {@link Root.setFileTimesSync} on the libuv threadpool. */
+	setFileTimes(path: PathLike, times: SetFileTimes, options?: {
+		followSymlinks?: boolean;
+	}): Promise<void>;
+	[inspect.custom](): string;
+}
+/** What {@link flock} does. */
+export type FlockOperation = "shared" | "exclusive" | "unlock";
+/** Options of {@link flock}. */
+export interface FlockOptions {
+	/** Fail with `EAGAIN` (`EWOULDBLOCK`) at once if the lock is held, instead of waiting. Default `false`. */
+	nonBlocking?: boolean;
+	/** Gives up waiting: the promise rejects with an `AbortError`. */
+	signal?: AbortSignal;
+}
+/**
+ * Takes or releases a whole-file lock (`flock`): `'shared'` (many holders),
+ * `'exclusive'` (one) or `'unlock'`, waiting for it unless `nonBlocking`.
+ * The lock belongs to the open file (every duplicate of the descriptor
+ * shares it); it is released when the last descriptor of that open file
+ * closes. The synchronous form waits on the calling thread.
+ *
+ * @see https://man7.org/linux/man-pages/man2/flock.2.html
+ */
+export declare function flockSync(fd: FdLike, operation: FlockOperation, options?: Omit<FlockOptions, "signal">): void;
+/**
+ * {@link flockSync} as a Promise. It waits for the lock on a thread of its
+ * own, never on the libuv threadpool (where waiting locks would stop every
+ * `fs` call of the program), and `signal` gives the wait up.
+ */
+export declare function flock(fd: FdLike, operation: FlockOperation, options?: FlockOptions): Promise<void>;
+/** The kind of a byte-range lock. */
+export type LockType = "read" | "write" | "unlock";
+/** Options of {@link lock}. */
+export interface LockOptions {
+	/** `'read'` (shared), `'write'` (exclusive) or `'unlock'`. */
+	type: LockType;
+	/** The first byte. Default 0. */
+	start?: number | bigint;
+	/** How many bytes; 0 (the default) for all the rest of the file, however far it grows. */
+	length?: number | bigint;
+	/** Wait for a conflicting lock to go (default `false`: fail with `EAGAIN`). */
+	wait?: boolean;
+	/** Gives up waiting: the promise rejects with an `AbortError`. */
+	signal?: AbortSignal;
+}
+/**
+ * Takes or releases a byte-range lock of the open file `fd` refers to
+ * (`F_OFD_SETLK`, or `F_OFD_SETLKW` with `wait`). Unlike POSIX `fcntl`
+ * locks, these belong to the open file, not the process: closing another
+ * descriptor of the file does not drop them, and two opens of the file in
+ * one process (or two threads) contend. They conflict with POSIX locks
+ * (`fcntl`, `lockf`) of other processes.
+ *
+ * @see https://man7.org/linux/man-pages/man2/fcntl.2.html ("Open file description locks")
+ */
+export declare function lockSync(fd: FdLike, options: Omit<LockOptions, "signal">): void;
+/** {@link lockSync} as a Promise: a wait happens on a thread of its own, which `signal` gives up. */
+export declare function lock(fd: FdLike, options: LockOptions): Promise<void>;
+/** A lock in the way, as {@link getLock} reports it. */
+export interface LockHolder {
+	/** Its kind. */
+	type: "read" | "write";
+	/** The first byte it covers. */
+	start: number;
+	/** How many bytes; 0 for all the rest of the file. */
+	length: number;
+	/** The process holding it, for a POSIX (`fcntl`/`lockf`) lock; `null` for an open file's lock, which no one process holds. */
+	pid: number | null;
+}
+/**
+ * The first lock that would stop this open file from taking a lock of
+ * `type` on the range, or `null` (`F_OFD_GETLK`).
+ */
+export declare function getLock(fd: FdLike, options: {
+	type?: "read" | "write";
+	start?: number | bigint;
+	length?: number | bigint;
+}): LockHolder | null;
+/** Options of {@link fallocateSync}: what to do with the range (default: allocate it, growing the file). */
+export interface FallocateOptions {
+	/** Allocate without changing the file size. */
+	keepSize?: boolean;
+	/** Free the range, leaving a hole that reads as zeros (needs `keepSize`). */
+	punchHole?: boolean;
+	/** Zero the range (allocated, reading as zeros). */
+	zeroRange?: boolean;
+	/** Remove the range, shifting what follows down (block-aligned). */
+	collapseRange?: boolean;
+	/** Insert a hole of the range's length at its start, shifting what follows up (block-aligned). */
+	insertRange?: boolean;
+}
+/**
+ * Allocates, punches, zeroes, collapses or inserts a byte range of a file.
+ *
+ * @see https://man7.org/linux/man-pages/man2/fallocate.2.html
+ */
+export declare function fallocateSync(fd: FdLike, offset: number | bigint, length: number | bigint, options?: FallocateOptions): void;
+/** {@link fallocateSync} on the libuv threadpool. */
+export declare function fallocate(fd: FdLike, offset: number | bigint, length: number | bigint, options?: FallocateOptions): Promise<void>;
+/** How a range will be read, for {@link fadviseSync}. */
+export type Advice = "normal" | "random" | "sequential" | "willneed" | "dontneed" | "noreuse";
+/**
+ * Tells the kernel how a range of a file will be read (`posix_fadvise`):
+ * `'sequential'` doubles the read-ahead, `'willneed'` starts reading it in,
+ * `'dontneed'` drops it from the page cache... A `length` of 0 covers all
+ * the rest of the file. Never blocks.
+ *
+ * @see https://man7.org/linux/man-pages/man2/posix_fadvise.2.html
+ */
+export declare function fadviseSync(fd: FdLike, offset: number | bigint, length: number | bigint, advice: Advice): void;
+/** `fsync`: the file's data and metadata on the device. */
+export declare function fsyncSync(fd: FdLike): void;
+/** {@link fsyncSync} on the libuv threadpool. */
+export declare function fsync(fd: FdLike): Promise<void>;
+/** `fdatasync`: the file's data (and the metadata needed to read it) on the device. */
+export declare function fdatasyncSync(fd: FdLike): void;
+/** {@link fdatasyncSync} on the libuv threadpool. */
+export declare function fdatasync(fd: FdLike): Promise<void>;
+/**
+ * `syncfs`: everything of the filesystem holding the file on its device.
+ *
+ * @see https://man7.org/linux/man-pages/man2/syncfs.2.html
+ */
+export declare function syncfsSync(fd: FdLike): void;
+/** {@link syncfsSync} on the libuv threadpool. */
+export declare function syncfs(fd: FdLike): Promise<void>;
+/** `ftruncate`: cuts or extends a file to `length` bytes. */
+export declare function ftruncateSync(fd: FdLike, length?: number | bigint): void;
+/** {@link ftruncateSync} on the libuv threadpool. */
+export declare function ftruncate(fd: FdLike, length?: number | bigint): Promise<void>;
+/** Offsets of {@link copyFileRangeSync}; an offset left out uses (and moves) that file's position. */
+export interface CopyFileRangeOptions {
+	/** Where to read from in the input. */
+	inOffset?: number | bigint;
+	/** Where to write to in the output. */
+	outOffset?: number | bigint;
+}
+/**
+ * Copies up to `length` bytes from `inFd` to `outFd` in the kernel
+ * (`copy_file_range`): no trip through user memory, and a reflink where the
+ * filesystem shares extents (Btrfs, XFS), or a server-side copy on NFS.
+ * Returns the bytes copied, 0 at the end of the input; call it again for the rest.
+ *
+ * @see https://man7.org/linux/man-pages/man2/copy_file_range.2.html
+ */
+export declare function copyFileRangeSync(inFd: FdLike, outFd: FdLike, length: number | bigint, options?: CopyFileRangeOptions): number;
+/** {@link copyFileRangeSync} on the libuv threadpool. */
+export declare function copyFileRange(inFd: FdLike, outFd: FdLike, length: number | bigint, options?: CopyFileRangeOptions): Promise<number>;
+/**
+ * Copies up to `length` bytes from the file `inFd` to any descriptor (a
+ * socket, a pipe) in the kernel (`sendfile`), from `offset` (leaving the
+ * input's position alone) or from its position. Returns the bytes copied.
+ *
+ * @see https://man7.org/linux/man-pages/man2/sendfile.2.html
+ */
+export declare function sendfileSync(outFd: FdLike, inFd: FdLike, length: number | bigint, options?: {
+	offset?: number | bigint;
+}): number;
+/** {@link sendfileSync} on the libuv threadpool. */
+export declare function sendfile(outFd: FdLike, inFd: FdLike, length: number | bigint, options?: {
+	offset?: number | bigint;
+}): Promise<number>;
+/**
+ * Makes `destFd`'s file share all of `srcFd`'s extents (`FICLONE`): an
+ * instant copy that takes no space until either changes, on Btrfs, XFS,
+ * bcachefs, OCFS2. Where the filesystem cannot, it fails (`EOPNOTSUPP`,
+ * `EXDEV` across filesystems, `EINVAL`) and copies nothing: fall back to
+ * {@link copyFileRangeSync} yourself if you want a copy.
+ *
+ * @see https://man7.org/linux/man-pages/man2/ioctl_ficlone.2.html
+ */
+export declare function cloneFileSync(srcFd: FdLike, destFd: FdLike): void;
+/** {@link cloneFileSync} on the libuv threadpool. */
+export declare function cloneFile(srcFd: FdLike, destFd: FdLike): Promise<void>;
+/**
+ * The first offset at or after `offset` that holds data (`SEEK_DATA`), or
+ * `null` when only holes follow. Moves the file position there.
+ *
+ * @see https://man7.org/linux/man-pages/man2/lseek.2.html
+ */
+export declare function seekData(fd: FdLike, offset?: number | bigint): number | null;
+/**
+ * The first offset at or after `offset` in a hole (`SEEK_HOLE`; the end of
+ * the file counts as one), or `null` past the end. Moves the file position.
+ */
+export declare function seekHole(fd: FdLike, offset?: number | bigint): number | null;
+/**
+ * The data extents of a (sparse) file, `[{ offset, length }]`, found with
+ * `SEEK_DATA` and `SEEK_HOLE`: the map `cp --sparse=always` and `tar -S`
+ * walk. A filesystem that does not track holes reports one extent.
+ */
+export declare function sparseMapSync(fd: FdLike): DataExtent[];
+/** {@link sparseMapSync} on the libuv threadpool. */
+export declare function sparseMap(fd: FdLike): Promise<DataExtent[]>;
+/** Memory to read into or write from: a `Buffer`, any `TypedArray` or a `DataView`, used where it lies (its `byteOffset` and `byteLength`), never copied. */
+export type View = NodeJS.ArrayBufferView;
+/**
+ * Reads into `view` at `position` without moving the file position
+ * (`pread`); returns the bytes read, 0 at the end of the file.
+ *
+ * @see https://man7.org/linux/man-pages/man2/pread.2.html
+ */
+export declare function preadSync(fd: FdLike, view: View, position: number | bigint): number;
+/** {@link preadSync} on the libuv threadpool; `view` must not be transferred until it settles. */
+export declare function pread(fd: FdLike, view: View, position: number | bigint): Promise<number>;
+/**
+ * Writes `view` at `position` without moving the file position (`pwrite`);
+ * returns the bytes written.
+ *
+ * @see https://man7.org/linux/man-pages/man2/pwrite.2.html
+ */
+export declare function pwriteSync(fd: FdLike, view: View, position: number | bigint): number;
+/** {@link pwriteSync} on the libuv threadpool. */
+export declare function pwrite(fd: FdLike, view: View, position: number | bigint): Promise<number>;
+/**
+ * Reads into several views in turn at the file position (`readv`);
+ * returns the bytes read in all.
+ *
+ * @see https://man7.org/linux/man-pages/man2/readv.2.html
+ */
+export declare function readvSync(fd: FdLike, views: View[]): number;
+/** {@link readvSync} on the libuv threadpool. */
+export declare function readv(fd: FdLike, views: View[]): Promise<number>;
+/** Writes several views in turn at the file position (`writev`); returns the bytes written. */
+export declare function writevSync(fd: FdLike, views: View[]): number;
+/** {@link writevSync} on the libuv threadpool. */
+export declare function writev(fd: FdLike, views: View[]): Promise<number>;
+/** Options of {@link preadv2Sync} and {@link pwritev2Sync}. */
+export interface ReadWrite2Options {
+	/** `constants.RWF_*` bits: `RWF_NOWAIT` (fail with `EAGAIN` rather than wait for the device), `RWF_HIPRI`, `RWF_DSYNC`, `RWF_SYNC`, `RWF_APPEND`. */
+	flags?: number;
+}
+/**
+ * `readv` at `position` (or at the file position, moving it, when `null`)
+ * with per-call `RWF_*` flags (`preadv2`): `RWF_NOWAIT` reads only what is
+ * in the page cache, for a read that must never block.
+ *
+ * @see https://man7.org/linux/man-pages/man2/preadv2.2.html
+ */
+export declare function preadv2Sync(fd: FdLike, views: View[], position: number | bigint | null, options?: ReadWrite2Options): number;
+/** {@link preadv2Sync} on the libuv threadpool. */
+export declare function preadv2(fd: FdLike, views: View[], position: number | bigint | null, options?: ReadWrite2Options): Promise<number>;
+/** `writev` at `position` (or the file position) with per-call `RWF_*` flags (`pwritev2`). */
+export declare function pwritev2Sync(fd: FdLike, views: View[], position: number | bigint | null, options?: ReadWrite2Options): number;
+/** {@link pwritev2Sync} on the libuv threadpool. */
+export declare function pwritev2(fd: FdLike, views: View[], position: number | bigint | null, options?: ReadWrite2Options): Promise<number>;
+/**
+ * Makes the descriptor number `newFd` refer to `fd`'s open file (`dup2`),
+ * closing what `newFd` referred to, in one step: how a child's standard
+ * streams are redirected. `newFd` is not close-on-exec afterwards. If an
+ * `OwnedFd` owns `newFd`, it now owns the new file.
+ *
+ * @see https://man7.org/linux/man-pages/man2/dup.2.html
+ */
+export declare function dup2(fd: FdLike, newFd: FdLike): void;
+/** {@link dup2}, with `newFd` close-on-exec unless `cloexec: false` (`dup3`); `fd` and `newFd` must differ. */
+export declare function dup3(fd: FdLike, newFd: FdLike, options?: {
+	cloexec?: boolean;
+}): void;
+/**
+ * The descriptor's flags (`fcntl(F_GETFD)`): `constants.FD_CLOEXEC` or 0.
+ *
+ * @see https://man7.org/linux/man-pages/man2/fcntl.2.html
+ */
+export declare function fcntlGetFd(fd: FdLike): number;
+/** Sets the descriptor's flags (`fcntl(F_SETFD)`): `constants.FD_CLOEXEC` or 0. */
+export declare function fcntlSetFd(fd: FdLike, flags: number): void;
+/** The open file's access mode and status flags (`fcntl(F_GETFL)`): `constants.O_*` bits. */
+export declare function fcntlGetFl(fd: FdLike): number;
+/**
+ * Sets the status flags Linux lets change (`fcntl(F_SETFL)`): `O_APPEND`,
+ * `O_NONBLOCK`, `O_DIRECT`, `O_NOATIME`, `O_ASYNC`; the rest are ignored.
+ * They belong to the open file: every duplicate of it sees them.
+ */
+export declare function fcntlSetFl(fd: FdLike, flags: number): void;
+/**
+ * How many bytes can be read without waiting (`FIONREAD`): of a pipe, a
+ * socket, a terminal, an inotify descriptor; of a file, the rest of it.
+ *
+ * @see https://man7.org/linux/man-pages/man2/TIOCINQ.2const.html
+ */
+export declare function fionread(fd: FdLike): number;
+/** A seal: what a sealed memfd may no longer do. */
+export type Seal = "seal" | "shrink" | "grow" | "write" | "futureWrite";
+/** Options of {@link memfdCreate}. */
+export interface MemfdOptions {
+	/** Allow seals ({@link addSeals}); without it the file can never be sealed. Default `false`. */
+	allowSealing?: boolean;
+	/** Back the file with huge pages. Default `false`. */
+	hugetlb?: boolean;
+}
+/**
+ * An anonymous file in memory (`memfd_create`), close-on-exec, as an
+ * {@link OwnedFd}: it lives until its last descriptor closes, can be
+ * resized, mapped, passed to a child or over a socket, and sealed. `name`
+ * only shows in `/proc/self/fd` (`memfd:<name>`).
+ *
+ * @see https://man7.org/linux/man-pages/man2/memfd_create.2.html
+ */
+export declare function memfdCreate(name: string, options?: MemfdOptions): OwnedFd;
+/**
+ * Seals a memfd made with `allowSealing`: `'write'` (no writes, not even
+ * through existing mappings), `'futureWrite'` (no new writes), `'shrink'`,
+ * `'grow'`, `'seal'` (no more seals). Seals are for good: a process given
+ * the file can rely on them.
+ *
+ * @see https://man7.org/linux/man-pages/man2/memfd_create.2.html ("File sealing")
+ */
+export declare function addSeals(fd: FdLike, seals: Seal[]): void;
+/** The seals a file has (none for a file that is not a sealable memfd). */
+export declare function getSeals(fd: FdLike): Seal[];
+/** Options of the attribute calls. */
+export interface XattrOptions {
+	/** With a path: the attributes of a final symlink's target (`true`, the default) or of the link itself. */
+	followSymlinks?: boolean;
+}
+/** Options of {@link setxattrSync}. */
+export interface SetXattrOptions extends XattrOptions {
+	/** Only create: fail with `EEXIST` if the attribute exists. */
+	create?: boolean;
+	/** Only replace: fail with `ENODATA` if it does not. */
+	replace?: boolean;
+}
+/**
+ * The value of an extended attribute (`user.comment`, `security.selinux`...)
+ * as a `Buffer`; `ENODATA` where there is none.
+ *
+ * @see https://man7.org/linux/man-pages/man2/getxattr.2.html
+ */
+export declare function getxattrSync(target: PathOrFd, attribute: string, options?: XattrOptions): Buffer;
+/** {@link getxattrSync} on the libuv threadpool. */
+export declare function getxattr(target: PathOrFd, attribute: string, options?: XattrOptions): Promise<Buffer>;
+/**
+ * Sets an extended attribute to `value` (a string is stored as UTF-8).
+ *
+ * @see https://man7.org/linux/man-pages/man2/setxattr.2.html
+ */
+export declare function setxattrSync(target: PathOrFd, attribute: string, data: string | NodeJS.ArrayBufferView, options?: SetXattrOptions): void;
+/** {@link setxattrSync} on the libuv threadpool. */
+export declare function setxattr(target: PathOrFd, attribute: string, data: string | NodeJS.ArrayBufferView, options?: SetXattrOptions): Promise<void>;
+/**
+ * The names of a file's extended attributes (those this process may see).
+ *
+ * @see https://man7.org/linux/man-pages/man2/listxattr.2.html
+ */
+export declare function listxattrSync(target: PathOrFd, options?: XattrOptions): string[];
+/** {@link listxattrSync} on the libuv threadpool. */
+export declare function listxattr(target: PathOrFd, options?: XattrOptions): Promise<string[]>;
+/**
+ * Removes an extended attribute; `ENODATA` where there is none.
+ *
+ * @see https://man7.org/linux/man-pages/man2/removexattr.2.html
+ */
+export declare function removexattrSync(target: PathOrFd, attribute: string, options?: XattrOptions): void;
+/** {@link removexattrSync} on the libuv threadpool. */
+export declare function removexattr(target: PathOrFd, attribute: string, options?: XattrOptions): Promise<void>;
+/** One inotify event. */
+export interface InotifyEvent<Name extends string | Buffer = string> {
+	/** The watch it comes from (what {@link inotifyAddWatch} returned). */
+	wd: number;
+	/** What happened: `constants.IN_*` bits (`IN_CLOSE_WRITE`, `IN_MOVED_TO`, `IN_ISDIR`...). */
+	mask: number;
+	/** Pairs the `IN_MOVED_FROM` and `IN_MOVED_TO` of one rename (0 otherwise). */
+	cookie: number;
+	/** The name within a watched directory, or `null` for an event of the watched file itself. */
+	name: Name | null;
+}
+/**
+ * A new inotify instance (`inotify_init1`), close-on-exec, as an
+ * {@link OwnedFd}. With `nonBlocking`, reading it with none waiting returns
+ * no events instead of waiting.
+ *
+ * @see https://man7.org/linux/man-pages/man7/inotify.7.html
+ */
+export declare function inotifyInit(options?: {
+	nonBlocking?: boolean;
+}): OwnedFd;
+/**
+ * Watches `path` for the events in `mask` (`constants.IN_*` bits); returns
+ * the watch descriptor its events carry. Watching a path again updates its
+ * watch (or adds to it with `IN_MASK_ADD`).
+ *
+ * @see https://man7.org/linux/man-pages/man2/inotify_add_watch.2.html
+ */
+export declare function inotifyAddWatch(fd: FdLike, path: PathLike, mask: number): number;
+/** Stops a watch; its last event is `IN_IGNORED`. */
+export declare function inotifyRemoveWatch(fd: FdLike, wd: number): void;
+/**
+ * The events waiting, one read's worth: none on a non-blocking instance
+ * with none waiting; a blocking instance waits for some, on the calling thread.
+ */
+export declare function readInotifyEventsSync(fd: FdLike, options?: {
+	encoding?: "utf8";
+}): InotifyEvent[];
+export declare function readInotifyEventsSync(fd: FdLike, options: {
+	encoding: "buffer";
+}): InotifyEvent<Buffer>[];
+/**
+ * Waits for events (on a thread of its own, not the libuv threadpool) and
+ * returns them; `signal` gives the wait up.
+ */
+export declare function readInotifyEvents(fd: FdLike, options?: {
+	encoding?: "utf8";
+	signal?: AbortSignal;
+}): Promise<InotifyEvent[]>;
+export declare function readInotifyEvents(fd: FdLike, options: {
+	encoding: "buffer";
+	signal?: AbortSignal;
+}): Promise<InotifyEvent<Buffer>[]>;
+
+export {
+	StatxSlot$1 as StatxSlot,
+};
 
 export {};

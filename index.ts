@@ -21,3 +21,5 @@ export type { FileTimes, FileTimesOptions, SetFileTimes, TimeLike } from './lib/
 
 export { info } from './lib/info'
 export type { CpuInfo, Filesystem, Kernel, Limit, PipeInfo, SysixInfo } from './lib/info'
+
+export * from './lib/fs/index'

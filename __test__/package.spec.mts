@@ -16,13 +16,17 @@ const require = createRequire(import.meta.url)
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc')
 /** The `sysix` command, as npm links it. */
 const CLI = join(ROOT, 'dist', 'bin', 'sysix.js')
-/** The local build of the addon. */
-const ADDON = (() => {
-  const name = readdirSync(join(ROOT, 'dist')).find((file) => /^sysix\..+\.node$/.test(file))
-  if (name === undefined) {
-    throw new Error('no local build of the addon in dist/: run npm run build')
+/** The local build of the addon for this machine (dist/ may also hold cross builds). */
+const ADDON = await (async () => {
+  const { candidatePlatforms, currentHost, shippedPlatforms } = await import('../dist/lib/loader.js')
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
+  const built = candidatePlatforms(currentHost(), shippedPlatforms(pkg))
+    .map((platform) => join(ROOT, 'dist', `sysix.${platform}.node`))
+    .find((path) => existsSync(path))
+  if (built === undefined) {
+    throw new Error('no local build of the addon for this machine in dist/: run npm run build')
   }
-  return join(ROOT, 'dist', name)
+  return built
 })()
 /** The package's exports, as `require('sysix')` has them. */
 const EXPORTS = Object.keys(require(ROOT)).sort()

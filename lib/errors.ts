@@ -94,3 +94,17 @@ function describeErrno(code: string): string {
 export function closedFd(syscall: string, detail: string): SystemError {
   return nodeError('EBADF', syscall, detail)
 }
+
+/**
+ * What a Promise call rejects with when its `AbortSignal` fires, as Node's
+ * own APIs do: `AbortError`, `code: 'ABORT_ERR'`, the signal's reason as
+ * `cause`.
+ */
+export class AbortError extends Error {
+  readonly code = 'ABORT_ERR'
+
+  constructor(cause?: unknown) {
+    super('The operation was aborted', cause === undefined ? undefined : { cause })
+    this.name = 'AbortError'
+  }
+}

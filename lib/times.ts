@@ -117,10 +117,10 @@ export async function fileTimes(target: PathOrFd, options?: FileTimesOptions): P
 }
 
 /**
- * The two times to set, checked: an object that sets neither (a typo such as
- * `{ mtme: 1n }`) is refused rather than silently setting nothing.
+ * @internal The two times to set, checked: an object that sets neither (a
+ * typo such as `{ mtme: 1n }`) is refused rather than silently setting nothing.
  */
-function toTimes(times: SetFileTimes): [bigint | 'now' | undefined, bigint | 'now' | undefined] {
+export function toFileTimes(times: SetFileTimes): [bigint | 'now' | undefined, bigint | 'now' | undefined] {
   if (typeof times !== 'object' || times === null) {
     throw invalidArgType('times', 'of type object', times)
   }
@@ -146,13 +146,13 @@ function toTimes(times: SetFileTimes): [bigint | 'now' | undefined, bigint | 'no
  */
 export function setFileTimesSync(target: PathOrFd, times: SetFileTimes, options?: FileTimesOptions): void {
   const arg = toTarget(target, 'target', 'setFileTimesSync')
-  const [atime, mtime] = toTimes(times)
+  const [atime, mtime] = toFileTimes(times)
   native.setFileTimesSync(arg, atime, mtime, followSymlinks(options))
 }
 
 /** {@link setFileTimesSync} on the libuv threadpool. */
 export async function setFileTimes(target: PathOrFd, times: SetFileTimes, options?: FileTimesOptions): Promise<void> {
   const arg = toTarget(target, 'target', 'setFileTimes')
-  const [atime, mtime] = toTimes(times)
+  const [atime, mtime] = toFileTimes(times)
   return native.setFileTimes(arg, atime, mtime, followSymlinks(options))
 }

@@ -92,3 +92,52 @@ export function toPath(value: unknown, name: string): string | Uint8Array {
   }
   throw invalidArgType(name, 'of type string or an instance of Buffer or URL', value)
 }
+
+/** The largest offset the kernel takes: 2^63 - 1. */
+const MAX_OFFSET = 2n ** 63n - 1n
+
+/**
+ * Checks a file offset or length: an integer `number` from 0 to 2^53 - 1, or
+ * a `bigint` from 0 to 2^63 - 1, as Node's `fs` takes positions.
+ */
+export function validateOffset(value: unknown, name: string): number | bigint {
+  if (typeof value === 'bigint') {
+    if (value < 0n || value > MAX_OFFSET) {
+      throw outOfRange(name, '>= 0 && <= 2 ** 63 - 1', value)
+    }
+    return value
+  }
+  return validateInteger(value, name, 0, Number.MAX_SAFE_INTEGER)
+}
+
+/** Checks an optional offset; `undefined` and `null` mean "the file position". */
+export function validateOptionalOffset(value: unknown, name: string): number | bigint | null {
+  return value === undefined || value === null ? null : validateOffset(value, name)
+}
+
+/** Checks a mode: permission bits and the set-id and sticky bits. */
+export function validateMode(value: unknown, name: string, fallback: number): number {
+  return value === undefined ? fallback : validateInteger(value, name, 0, 0o7777)
+}
+
+/** Checks an optional `AbortSignal` (of this realm or another, as Node's `validateAbortSignal`). */
+export function validateAbortSignal(value: unknown, name: string): AbortSignal | undefined {
+  if (value === undefined) {
+    return undefined
+  }
+  if (typeof value !== 'object' || value === null || !('aborted' in value) || typeof (value as AbortSignal).addEventListener !== 'function') {
+    throw invalidArgType(name, 'an instance of AbortSignal', value)
+  }
+  return value as AbortSignal
+}
+
+/** Checks that `value` is one of `choices`. */
+export function validateOneOf<T extends string>(value: unknown, name: string, choices: readonly T[], fallback?: T): T {
+  if (value === undefined && fallback !== undefined) {
+    return fallback
+  }
+  if (typeof value !== 'string' || !(choices as readonly string[]).includes(value)) {
+    throw invalidArgValue(name, value, `must be one of: ${choices.map((c) => `'${c}'`).join(', ')}`)
+  }
+  return value as T
+}

@@ -43,6 +43,14 @@ impl Error {
         self.path = Some(path.to_owned());
         self
     }
+
+    /// The same error, naming the second path of a two-path call
+    /// (`rename`, `link`), as Node's `dest`.
+    #[must_use]
+    pub fn to(mut self, dest: &Path) -> Self {
+        self.dest = Some(dest.to_owned());
+        self
+    }
 }
 
 impl fmt::Display for Error {

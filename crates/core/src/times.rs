@@ -110,15 +110,20 @@ pub fn set_file_times(
     modified: SetTime,
     follow_symlinks: bool,
 ) -> Result<()> {
-    let times = Timestamps {
-        last_access: timespec(accessed),
-        last_modification: timespec(modified),
-    };
+    let times = timestamps(accessed, modified);
     match target {
         Target::Path(path) => utimensat(CWD, path, &times, at_flags(follow_symlinks))
             .syscall("utimensat")
             .with_path(Some(path)),
         Target::Fd(fd) => futimens(fd, &times).syscall("futimens"),
+    }
+}
+
+/// The `utimensat` argument for setting (or omitting) two times.
+pub(crate) fn timestamps(accessed: SetTime, modified: SetTime) -> Timestamps {
+    Timestamps {
+        last_access: timespec(accessed),
+        last_modification: timespec(modified),
     }
 }
 

@@ -16,13 +16,18 @@ struct EnvState {
 }
 
 /// Sets up a new environment as the addon is loaded into it: an owner for
-/// its descriptors, closed by a cleanup hook when the environment goes away
-/// (a worker exits or is terminated, the process exits).
+/// its descriptors and waits, which a cleanup hook calls off and closes when
+/// the environment goes away (a worker exits or is terminated, the process
+/// exits). Waits first: they lease descriptors, whose close then follows the
+/// end of each wait.
 #[napi(module_exports)]
 pub fn init(_exports: Object, env: Env) -> napi::Result<()> {
     let owner = Owner::new();
     env.set_instance_data(EnvState { owner }, (), |_| {})?;
-    env.add_env_cleanup_hook(owner, registry::teardown)?;
+    env.add_env_cleanup_hook(owner, |owner| {
+        sysix_core::wait::cancel_all(owner);
+        registry::teardown(owner);
+    })?;
     Ok(())
 }
 

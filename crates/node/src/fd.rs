@@ -13,7 +13,7 @@ use napi::bindgen_prelude::BigUint64ArraySlice;
 use napi::Env;
 use napi_derive::napi;
 use sysix_core::fd;
-use sysix_core::fd::registry::{self, AdoptError, Handle, ReleaseError};
+use sysix_core::fd::registry::{self, AdoptError, Handle, Owner, ReleaseError};
 
 use crate::arg::Fd;
 use crate::env::owner;
@@ -22,9 +22,14 @@ use crate::error::{invalid_arg, sync};
 /// Registers a descriptor the binding created as the calling environment's,
 /// and returns its packed handle for an `OwnedFd` to hold.
 pub(crate) fn hand_over(env: &Env, fd: OwnedFd) -> napi::Result<i64> {
-    let handle = registry::register(fd, owner(env)?);
+    Ok(hand_over_to(owner(env)?, fd))
+}
+
+/// [`hand_over`] for a descriptor a task created, whose environment's owner
+/// was taken when the task was queued.
+pub(crate) fn hand_over_to(owner: Owner, fd: OwnedFd) -> i64 {
     // A packed handle has 53 bits: it converts exactly.
-    Ok(handle.pack() as i64)
+    registry::register(fd, owner).pack() as i64
 }
 
 fn unpack(handle: i64) -> napi::Result<Handle> {

@@ -20,18 +20,24 @@
 // looks dead there.
 #![cfg_attr(test, allow(dead_code))]
 
+#[macro_use]
+mod pair;
+
 mod arg;
+mod copied;
 mod cpu;
 mod env;
 mod errno;
 mod error;
 mod fd;
+mod fs;
 mod info;
 mod num;
 mod pipe;
 mod same_file;
 mod task;
 mod times;
+mod wait;
 
 /// The version of sysix this binding belongs to, which the loader checks
 /// against `package.json`'s.

@@ -10,6 +10,7 @@
 use napi::bindgen_prelude::{AsyncTask, ToNapiValue, TypeName};
 use napi::{Env, Status, Task};
 
+use crate::arg::ViewRef;
 use crate::{env, error};
 
 type Job<T> = Box<dyn FnOnce() -> sysix_core::Result<T> + Send>;
@@ -21,6 +22,9 @@ type Finish<T, R> = Box<dyn FnOnce(T) -> napi::Result<R> + Send>;
 pub struct Blocking<T, R = T> {
     job: Option<Job<T>>,
     finish: Option<Finish<T, R>>,
+    /// Byte views the job reads or writes in place, kept alive until the
+    /// promise settles and released then, on the main thread.
+    held: Vec<ViewRef>,
 }
 
 impl<T: ToNapiValue + TypeName + Send + 'static> Blocking<T, T> {
@@ -37,9 +41,20 @@ impl<T: Send + 'static, R: ToNapiValue + TypeName + 'static> Blocking<T, R> {
         job: impl FnOnce() -> sysix_core::Result<T> + Send + 'static,
         finish: impl FnOnce(T) -> napi::Result<R> + Send + 'static,
     ) -> AsyncTask<Self> {
+        Blocking::spawn_holding(Vec::new(), job, finish)
+    }
+
+    /// [`Blocking::spawn_then`] for a job that works in the memory of byte
+    /// views: `held` keeps them alive until the promise settles.
+    pub fn spawn_holding(
+        held: Vec<ViewRef>,
+        job: impl FnOnce() -> sysix_core::Result<T> + Send + 'static,
+        finish: impl FnOnce(T) -> napi::Result<R> + Send + 'static,
+    ) -> AsyncTask<Self> {
         AsyncTask::new(Self {
             job: Some(Box::new(job)),
             finish: Some(Box::new(finish)),
+            held,
         })
     }
 }
@@ -63,6 +78,9 @@ impl<T: Send + 'static, R: ToNapiValue + TypeName + 'static> Task for Blocking<T
     }
 
     fn finally(self, env: Env) -> napi::Result<()> {
+        for view in self.held {
+            view.release(&env);
+        }
         env::report_deferred_close_failures(&env)
     }
 }

@@ -26,6 +26,12 @@ impl Fd {
     }
 }
 
+impl AsFd for Fd {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.borrow()
+    }
+}
+
 impl FromNapiValue for Fd {
     unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> napi::Result<Self> {
         // SAFETY: `value` comes straight from the napi callback; a value

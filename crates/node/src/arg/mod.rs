@@ -4,15 +4,22 @@
 //! Node's `TypeError`/`RangeError`; these conversions only defend against a
 //! direct call into the internal binding, with a plain error.
 //!
-//! One module per kind of argument: descriptors ([`fd`]), paths ([`path`]),
-//! either of the two ([`target`]) and times ([`time`]).
+//! One module per kind of argument: descriptors ([`fd`]), directories of the
+//! `*at` calls ([`dir`]), paths ([`path`]), either a path or a descriptor
+//! ([`target`]), times ([`time`]), offsets ([`num`]) and byte views ([`buf`]).
 
+mod buf;
+mod dir;
 mod fd;
+mod num;
 mod path;
 mod target;
 mod time;
 
+pub use buf::{HeldView, View, ViewRef};
+pub use dir::{DirArg, HeldDir};
 pub use fd::{Fd, HeldFd};
+pub use num::{MaybeOffset, Offset};
 pub use path::PathArg;
 pub use target::{HeldTarget, TargetArg};
 pub use time::TimeArg;

@@ -1,5 +1,4 @@
-//! Filesystems: what kind of filesystem holds a directory and which
-//! timestamps it keeps.
+//! What kind of filesystem holds a directory, and which timestamps it keeps.
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -1,0 +1,384 @@
+//! Names in directories: the `*at` calls relative to a directory descriptor,
+//! the atomic renames of `renameat2`, and writing a file whole or not at all.
+
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+pub use rustix::fs::RenameFlags;
+use rustix::fs::{AtFlags, FileType, Gid, Mode, OFlags, Uid, CWD};
+use rustix::io::Errno;
+
+use crate::error::{Error, Result, Syscall, WithPath};
+
+/// `renameat2(old_dir, old, new_dir, new, flags)`—Renames `old` to `new`:
+/// with `RENAME_NOREPLACE` only if `new` does not exist, with
+/// `RENAME_EXCHANGE` swapping the two atomically.
+///
+/// # References
+///  - [Linux `rename(2)`](https://man7.org/linux/man-pages/man2/rename.2.html)
+pub fn renameat2(
+    old_dir: BorrowedFd<'_>,
+    old: &Path,
+    new_dir: BorrowedFd<'_>,
+    new: &Path,
+    flags: RenameFlags,
+) -> Result<()> {
+    let syscall = if flags.is_empty() {
+        "renameat"
+    } else {
+        "renameat2"
+    };
+    rustix::fs::renameat_with(old_dir, old, new_dir, new, flags)
+        .syscall(syscall)
+        .map_err(|error| error.at(old).to(new))
+}
+
+/// `linkat(old_dir, old, new_dir, new, flags)`—Creates a hard link. With
+/// `follow`, a final symlink of `old` is followed (`AT_SYMLINK_FOLLOW`);
+/// with `empty_path`, `old` is empty and `old_dir` is the file itself
+/// (`AT_EMPTY_PATH`: how an `O_TMPFILE` file gets a name; it needs
+/// `CAP_DAC_READ_SEARCH`, so [`link_fd`] is usually the way).
+///
+/// # References
+///  - [Linux `link(2)`](https://man7.org/linux/man-pages/man2/link.2.html)
+pub fn linkat(
+    old_dir: BorrowedFd<'_>,
+    old: &Path,
+    new_dir: BorrowedFd<'_>,
+    new: &Path,
+    follow: bool,
+    empty_path: bool,
+) -> Result<()> {
+    let mut flags = AtFlags::empty();
+    flags.set(AtFlags::SYMLINK_FOLLOW, follow);
+    flags.set(AtFlags::EMPTY_PATH, empty_path);
+    rustix::fs::linkat(old_dir, old, new_dir, new, flags)
+        .syscall("linkat")
+        .map_err(|error| {
+            if empty_path {
+                error.at(new)
+            } else {
+                error.at(old).to(new)
+            }
+        })
+}
+
+/// `linkat(AT_FDCWD, "/proc/self/fd/N", new_dir, new, AT_SYMLINK_FOLLOW)`—
+/// Gives the file a descriptor holds a name, without the privilege
+/// `AT_EMPTY_PATH` needs: how an `O_TMPFILE` file is published.
+pub fn link_fd(fd: BorrowedFd<'_>, new_dir: BorrowedFd<'_>, new: &Path) -> Result<()> {
+    let magic = PathBuf::from(format!("/proc/self/fd/{}", fd.as_raw_fd()));
+    rustix::fs::linkat(CWD, &magic, new_dir, new, AtFlags::SYMLINK_FOLLOW)
+        .syscall("linkat")
+        .with_path(Some(new))
+}
+
+/// `symlinkat(target, dir, path)`—Creates a symlink at `path` holding `target`.
+///
+/// # References
+///  - [Linux `symlink(2)`](https://man7.org/linux/man-pages/man2/symlink.2.html)
+pub fn symlinkat(target: &Path, dir: BorrowedFd<'_>, path: &Path) -> Result<()> {
+    rustix::fs::symlinkat(target, dir, path)
+        .syscall("symlinkat")
+        .map_err(|error| error.at(target).to(path))
+}
+
+/// `readlinkat(dir, path)`—What a symlink holds, as raw bytes.
+///
+/// # References
+///  - [Linux `readlink(2)`](https://man7.org/linux/man-pages/man2/readlink.2.html)
+pub fn readlinkat(dir: BorrowedFd<'_>, path: &Path) -> Result<Vec<u8>> {
+    rustix::fs::readlinkat(dir, path, Vec::new())
+        .map(|target| target.into_bytes())
+        .syscall("readlinkat")
+        .with_path(Some(path))
+}
+
+/// `mkdirat(dir, path, mode)`—Creates a directory.
+///
+/// # References
+///  - [Linux `mkdir(2)`](https://man7.org/linux/man-pages/man2/mkdir.2.html)
+pub fn mkdirat(dir: BorrowedFd<'_>, path: &Path, mode: u32) -> Result<()> {
+    rustix::fs::mkdirat(dir, path, Mode::from_raw_mode(mode))
+        .syscall("mkdirat")
+        .with_path(Some(path))
+}
+
+/// `mknodat(dir, path, mode, dev)`—Creates a file of the type `mode` names
+/// (`S_IFREG`, `S_IFIFO`, `S_IFSOCK`, and with privilege `S_IFCHR`,
+/// `S_IFBLK` for device `dev`).
+///
+/// # References
+///  - [Linux `mknod(2)`](https://man7.org/linux/man-pages/man2/mknod.2.html)
+pub fn mknodat(dir: BorrowedFd<'_>, path: &Path, mode: u32, dev: u64) -> Result<()> {
+    rustix::fs::mknodat(
+        dir,
+        path,
+        FileType::from_raw_mode(mode),
+        Mode::from_raw_mode(mode),
+        dev,
+    )
+    .syscall("mknodat")
+    .with_path(Some(path))
+}
+
+/// `mkfifoat(dir, path, mode)`—Creates a FIFO (a named pipe).
+///
+/// # References
+///  - [Linux `mkfifo(3)`](https://man7.org/linux/man-pages/man3/mkfifo.3.html)
+pub fn mkfifoat(dir: BorrowedFd<'_>, path: &Path, mode: u32) -> Result<()> {
+    rustix::fs::mknodat(dir, path, FileType::Fifo, Mode::from_raw_mode(mode), 0)
+        .syscall("mknodat")
+        .with_path(Some(path))
+}
+
+/// `unlinkat(dir, path, flags)`—Removes a name, or an empty directory with
+/// `remove_dir` (`AT_REMOVEDIR`).
+///
+/// # References
+///  - [Linux `unlink(2)`](https://man7.org/linux/man-pages/man2/unlink.2.html)
+pub fn unlinkat(dir: BorrowedFd<'_>, path: &Path, remove_dir: bool) -> Result<()> {
+    let flags = if remove_dir {
+        AtFlags::REMOVEDIR
+    } else {
+        AtFlags::empty()
+    };
+    rustix::fs::unlinkat(dir, path, flags)
+        .syscall("unlinkat")
+        .with_path(Some(path))
+}
+
+/// `fchmodat(dir, path, mode, flags)`—Changes a file's mode. A symlink's
+/// own mode (`follow` false) needs `fchmodat2` (Linux 6.6), and most
+/// filesystems refuse it with `EOPNOTSUPP`.
+///
+/// # References
+///  - [Linux `chmod(2)`](https://man7.org/linux/man-pages/man2/chmod.2.html)
+pub fn fchmodat(dir: BorrowedFd<'_>, path: &Path, mode: u32, follow: bool) -> Result<()> {
+    let flags = if follow {
+        AtFlags::empty()
+    } else {
+        AtFlags::SYMLINK_NOFOLLOW
+    };
+    let syscall = if follow { "fchmodat" } else { "fchmodat2" };
+    rustix::fs::chmodat(dir, path, Mode::from_raw_mode(mode), flags)
+        .syscall(syscall)
+        .with_path(Some(path))
+}
+
+/// `fchownat(dir, path, uid, gid, flags)`—Changes a file's owner and group;
+/// `None` leaves one as it is.
+///
+/// # References
+///  - [Linux `chown(2)`](https://man7.org/linux/man-pages/man2/chown.2.html)
+pub fn fchownat(
+    dir: BorrowedFd<'_>,
+    path: &Path,
+    uid: Option<u32>,
+    gid: Option<u32>,
+    follow: bool,
+) -> Result<()> {
+    let flags = if follow {
+        AtFlags::empty()
+    } else {
+        AtFlags::SYMLINK_NOFOLLOW
+    };
+    rustix::fs::chownat(
+        dir,
+        path,
+        uid.map(Uid::from_raw),
+        gid.map(Gid::from_raw),
+        flags,
+    )
+    .syscall("fchownat")
+    .with_path(Some(path))
+}
+
+/// Writes all of `data` at the file's position.
+fn write_all(fd: BorrowedFd<'_>, mut data: &[u8]) -> Result<()> {
+    while !data.is_empty() {
+        match rustix::io::write(fd, data) {
+            Ok(0) => return Err(Error::new(Errno::IO, "write")),
+            Ok(n) => data = &data[n..],
+            Err(Errno::INTR) => continue,
+            Err(errno) => return Err(Error::new(errno, "write")),
+        }
+    }
+    Ok(())
+}
+
+/// A name for a temporary file next to `path`, unlikely to be taken.
+fn temporary_name(path: &Path) -> PathBuf {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let unique = format!(
+        ".{name}.sysix-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    );
+    path.with_file_name(unique)
+}
+
+/// Replaces (or creates) the file at `path` with `data`, whole or not at
+/// all: a reader, or a crash at any moment, sees the old file or the new
+/// one, never a part. With `sync`, the data and the new name are on the
+/// device before this returns.
+///
+/// The data goes into an unnamed `O_TMPFILE` file in the same directory,
+/// which gets a temporary name (through `/proc/self/fd`, so no privilege is
+/// needed) and is renamed over `path`. If the process dies first, the
+/// unnamed file vanishes with it. Where `O_TMPFILE` is not supported
+/// (older kernels, some filesystems), a named temporary file is written
+/// instead; that one would be left behind by a crash, under a name that
+/// starts with `.` and contains `.sysix-`.
+///
+/// # References
+///  - [Linux `open(2)`, `O_TMPFILE`](https://man7.org/linux/man-pages/man2/open.2.html)
+///  - [Linux `rename(2)`](https://man7.org/linux/man-pages/man2/rename.2.html)
+pub fn write_file_atomic(path: &Path, data: &[u8], mode: u32, sync: bool) -> Result<()> {
+    let parent = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let dir = rustix::fs::openat(
+        CWD,
+        parent,
+        OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC,
+        Mode::empty(),
+    )
+    .syscall("open")
+    .with_path(Some(path))?;
+    let (file, named) = match rustix::fs::openat(
+        &dir,
+        ".",
+        OFlags::TMPFILE | OFlags::WRONLY | OFlags::CLOEXEC,
+        Mode::from_raw_mode(mode),
+    ) {
+        Ok(file) => (file, None),
+        Err(Errno::OPNOTSUPP | Errno::ISDIR | Errno::INVAL | Errno::NOENT) => {
+            let (file, name) = create_temporary(dir.as_fd(), path, mode)?;
+            (file, Some(name))
+        }
+        Err(errno) => return Err(Error::new(errno, "open").at(path)),
+    };
+    let result = (|| {
+        write_all(file.as_fd(), data).with_path(Some(path))?;
+        if sync {
+            rustix::fs::fsync(&file)
+                .syscall("fsync")
+                .with_path(Some(path))?;
+        }
+        let name = match &named {
+            Some(name) => name.clone(),
+            None => {
+                let name = temporary_name(path);
+                let base = Path::new(name.file_name().unwrap_or_default());
+                link_fd(file.as_fd(), dir.as_fd(), base)?;
+                name
+            }
+        };
+        let base = Path::new(name.file_name().unwrap_or_default());
+        let final_name = Path::new(path.file_name().unwrap_or_default());
+        if let Err(error) = renameat2(
+            dir.as_fd(),
+            base,
+            dir.as_fd(),
+            final_name,
+            RenameFlags::empty(),
+        ) {
+            let _ = rustix::fs::unlinkat(&dir, base, AtFlags::empty());
+            return Err(error);
+        }
+        if sync {
+            // The new name must be on the device too: sync the directory.
+            let opened = rustix::fs::openat(
+                &dir,
+                ".",
+                OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+                Mode::empty(),
+            )
+            .syscall("open")
+            .with_path(Some(parent))?;
+            rustix::fs::fsync(&opened)
+                .syscall("fsync")
+                .with_path(Some(parent))?;
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        if let Some(name) = &named {
+            let _ = rustix::fs::unlinkat(
+                &dir,
+                Path::new(name.file_name().unwrap_or_default()),
+                AtFlags::empty(),
+            );
+        }
+    }
+    result
+}
+
+/// Creates a new file with a temporary name next to `path`.
+fn create_temporary(dir: BorrowedFd<'_>, path: &Path, mode: u32) -> Result<(OwnedFd, PathBuf)> {
+    loop {
+        let name = temporary_name(path);
+        let base = Path::new(name.file_name().unwrap_or_default());
+        match rustix::fs::openat(
+            dir,
+            base,
+            OFlags::CREATE | OFlags::EXCL | OFlags::WRONLY | OFlags::CLOEXEC,
+            Mode::from_raw_mode(mode),
+        ) {
+            Ok(file) => return Ok((file, name)),
+            Err(Errno::EXIST) => continue,
+            Err(errno) => return Err(Error::new(errno, "open").at(path)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("sysix-names-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn exchange_and_noreplace() {
+        let dir = dir("rename");
+        std::fs::write(dir.join("a"), "A").unwrap();
+        std::fs::write(dir.join("b"), "B").unwrap();
+        let (a, b) = (dir.join("a"), dir.join("b"));
+        let err = renameat2(CWD, &a, CWD, &b, RenameFlags::NOREPLACE).unwrap_err();
+        assert_eq!(
+            (err.errno, err.dest.as_deref()),
+            (Errno::EXIST, Some(b.as_path()))
+        );
+        renameat2(CWD, &a, CWD, &b, RenameFlags::EXCHANGE).unwrap();
+        assert_eq!(std::fs::read_to_string(&a).unwrap(), "B");
+        assert_eq!(std::fs::read_to_string(&b).unwrap(), "A");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn atomic_write_replaces_and_leaves_nothing_else() {
+        let dir = dir("atomic");
+        let path = dir.join("file");
+        std::fs::write(&path, "old").unwrap();
+        write_file_atomic(&path, b"new contents", 0o640, true).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new contents");
+        let names: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["file"]);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}

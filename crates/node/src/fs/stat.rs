@@ -1,0 +1,333 @@
+//! `statx` (every field), `statfs` and `access`.
+//!
+//! `statx` writes into a caller's `BigInt64Array` in the [`StatxSlot`]
+//! layout, from which JavaScript builds the result object (or which a hot
+//! loop reads directly): building an object of two dozen fields through
+//! Node-API costs more than the system call.
+
+use napi::bindgen_prelude::{AsyncTask, BigInt64Array, BigInt64ArraySlice, FromNapiValue};
+use napi::{sys, Env};
+use napi_derive::napi;
+use sysix_core::fs::stat::{self, Access, FsStats, Stat, StatOptions, StatxFlags, Sync};
+use sysix_core::Target;
+
+use crate::arg::{DirArg, HeldDir, HeldTarget, PathArg, TargetArg};
+use crate::error::{invalid_arg, sync};
+use crate::task::Blocking;
+
+/// Where `statx` writes each field in the caller's `BigInt64Array`.
+/// Unsigned fields are written as their bit pattern (read them with
+/// `BigInt.asUintN(64, v)`); a field the kernel did not report is 0 (see
+/// `Mask`, and `HasBtime`, `HasMntId`, `HasDioAlign`).
+#[napi]
+pub enum StatxSlot {
+    /// The `STATX_*` fields the kernel reported.
+    Mask,
+    /// The device number (`st_dev`, glibc's `makedev` encoding).
+    Dev,
+    /// Its major number.
+    DevMajor,
+    /// Its minor number.
+    DevMinor,
+    /// The inode number.
+    Ino,
+    /// Type and permission bits.
+    Mode,
+    /// Hard links.
+    Nlink,
+    /// Owner.
+    Uid,
+    /// Group.
+    Gid,
+    /// The device a device file is (`st_rdev`).
+    Rdev,
+    /// Its major number.
+    RdevMajor,
+    /// Its minor number.
+    RdevMinor,
+    /// Size in bytes.
+    Size,
+    /// 512-byte blocks allocated.
+    Blocks,
+    /// Preferred I/O block size.
+    Blksize,
+    /// `STATX_ATTR_*` flags set.
+    Attributes,
+    /// `STATX_ATTR_*` flags the filesystem supports.
+    AttributesMask,
+    /// Access time, seconds.
+    AtimeSec,
+    /// Access time, nanoseconds.
+    AtimeNsec,
+    /// Modification time, seconds.
+    MtimeSec,
+    /// Modification time, nanoseconds.
+    MtimeNsec,
+    /// Change time, seconds.
+    CtimeSec,
+    /// Change time, nanoseconds.
+    CtimeNsec,
+    /// Birth time, seconds.
+    BtimeSec,
+    /// Birth time, nanoseconds.
+    BtimeNsec,
+    /// 1 when there is a birth time.
+    HasBtime,
+    /// The mount id.
+    MntId,
+    /// 1 when the mount id was reported.
+    HasMntId,
+    /// Direct I/O memory alignment.
+    DioMemAlign,
+    /// Direct I/O offset alignment.
+    DioOffsetAlign,
+    /// 1 when the direct I/O alignments were reported.
+    HasDioAlign,
+}
+
+/// How many `bigint`s `statx` writes (see [`StatxSlot`]).
+#[napi]
+pub const STATX_LEN: u32 = StatxSlot::HasDioAlign as u32 + 1;
+
+/// Writes `stat` into `out` in the [`StatxSlot`] layout.
+fn fill(out: &mut [i64], stat: &Stat) -> napi::Result<()> {
+    if out.len() < STATX_LEN as usize {
+        return Err(invalid_arg(format!("out must hold {STATX_LEN} bigints")));
+    }
+    // Bit patterns: u64 fields above i64::MAX read back with BigInt.asUintN.
+    let mut put = |slot: StatxSlot, value: u64| out[slot as usize] = value as i64;
+    let btime = stat.btime.unwrap_or_default();
+    put(StatxSlot::Mask, u64::from(stat.mask.bits()));
+    put(StatxSlot::Dev, stat.dev());
+    put(StatxSlot::DevMajor, u64::from(stat.dev_major));
+    put(StatxSlot::DevMinor, u64::from(stat.dev_minor));
+    put(StatxSlot::Ino, stat.ino);
+    put(StatxSlot::Mode, u64::from(stat.mode));
+    put(StatxSlot::Nlink, u64::from(stat.nlink));
+    put(StatxSlot::Uid, u64::from(stat.uid));
+    put(StatxSlot::Gid, u64::from(stat.gid));
+    put(StatxSlot::Rdev, stat.rdev());
+    put(StatxSlot::RdevMajor, u64::from(stat.rdev_major));
+    put(StatxSlot::RdevMinor, u64::from(stat.rdev_minor));
+    put(StatxSlot::Size, stat.size);
+    put(StatxSlot::Blocks, stat.blocks);
+    put(StatxSlot::Blksize, u64::from(stat.blksize));
+    put(StatxSlot::Attributes, stat.attributes.bits());
+    put(StatxSlot::AttributesMask, stat.attributes_mask.bits());
+    for (time, sec, nsec) in [
+        (stat.atime, StatxSlot::AtimeSec, StatxSlot::AtimeNsec),
+        (stat.mtime, StatxSlot::MtimeSec, StatxSlot::MtimeNsec),
+        (stat.ctime, StatxSlot::CtimeSec, StatxSlot::CtimeNsec),
+        (btime, StatxSlot::BtimeSec, StatxSlot::BtimeNsec),
+    ] {
+        put(sec, time.seconds as u64);
+        put(nsec, u64::from(time.nanos));
+    }
+    put(StatxSlot::HasBtime, u64::from(stat.btime.is_some()));
+    put(StatxSlot::MntId, stat.mnt_id.unwrap_or(0));
+    put(StatxSlot::HasMntId, u64::from(stat.mnt_id.is_some()));
+    put(
+        StatxSlot::DioMemAlign,
+        u64::from(stat.dio_mem_align.unwrap_or(0)),
+    );
+    put(
+        StatxSlot::DioOffsetAlign,
+        u64::from(stat.dio_offset_align.unwrap_or(0)),
+    );
+    put(
+        StatxSlot::HasDioAlign,
+        u64::from(stat.dio_mem_align.is_some()),
+    );
+    Ok(())
+}
+
+/// A caller's `BigInt64Array` for a synchronous `statx`.
+pub struct StatOut(BigInt64ArraySlice<'static>);
+
+impl FromNapiValue for StatOut {
+    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> napi::Result<Self> {
+        // SAFETY: `value` comes straight from the napi callback; the slice is
+        // only used during the synchronous call that received it.
+        Ok(StatOut(unsafe {
+            BigInt64ArraySlice::from_napi_value(env, value)
+        }?))
+    }
+}
+
+impl StatOut {
+    /// Fills the array with `stat`.
+    pub fn fill(mut self, stat: &Stat) -> napi::Result<()> {
+        // SAFETY: JavaScript is paused for the length of the synchronous call
+        // that received the array, so nothing else touches it.
+        fill(unsafe { self.0.as_mut() }, stat)
+    }
+}
+
+/// Fills a caller's array with `stat` on the main thread, as a task settles.
+pub fn write_stat(mut out: BigInt64Array, stat: &Stat) -> napi::Result<()> {
+    // SAFETY: this runs on the main thread between two turns of JavaScript,
+    // so nothing else touches the array while it is filled.
+    fill(unsafe { out.as_mut() }, stat)
+}
+
+fn options(mask: u32, follow: bool, sync: u32, empty_path: bool) -> napi::Result<StatOptions> {
+    let sync = match sync {
+        0 => Sync::AsStat,
+        1 => Sync::Force,
+        2 => Sync::DontSync,
+        _ => return Err(invalid_arg("sync must be 0, 1 or 2")),
+    };
+    let mut options = StatOptions::all();
+    options.mask = StatxFlags::from_bits_retain(mask);
+    options.follow = follow;
+    options.sync = sync;
+    options.empty_path = empty_path;
+    Ok(options)
+}
+
+fn statx_of(
+    dir: std::os::fd::BorrowedFd<'_>,
+    target: Target<'_>,
+    options: StatOptions,
+) -> sysix_core::Result<Stat> {
+    match target {
+        Target::Path(path) => stat::statx(dir, path, options),
+        Target::Fd(fd) => stat::statx(
+            fd,
+            std::path::Path::new(""),
+            StatOptions {
+                empty_path: true,
+                ..options
+            },
+        ),
+    }
+}
+
+/// `statx`: a path relative to `dir` (`AT_FDCWD` for the current
+/// directory), or a descriptor itself; writes into `out`.
+#[napi]
+pub fn statx_sync(
+    env: Env,
+    #[napi(ts_arg_type = "number")] dir: DirArg,
+    #[napi(ts_arg_type = "string | Uint8Array | number")] target: TargetArg,
+    mask: u32,
+    follow: bool,
+    sync_mode: u32,
+    #[napi(ts_arg_type = "BigInt64Array")] out: StatOut,
+) -> napi::Result<()> {
+    let options = options(mask, follow, sync_mode, false)?;
+    let stat = sync(&env, statx_of(dir.as_fd(), target.as_target(), options))?;
+    out.fill(&stat)
+}
+
+/// `statxSync` on the threadpool; `out` is filled before the promise resolves.
+#[napi(ts_return_type = "Promise<void>")]
+pub fn statx(
+    #[napi(ts_arg_type = "number")] dir: HeldDir,
+    #[napi(ts_arg_type = "string | Uint8Array | number")] target: HeldTarget,
+    mask: u32,
+    follow: bool,
+    sync_mode: u32,
+    out: BigInt64Array,
+) -> napi::Result<AsyncTask<Blocking<Stat, ()>>> {
+    let options = options(mask, follow, sync_mode, false)?;
+    Ok(Blocking::spawn_then(
+        move || statx_of(dir.as_fd(), target.as_target(), options),
+        move |stat| write_stat(out, &stat),
+    ))
+}
+
+/// What `statfs` reports of a filesystem.
+#[napi(object, object_from_js = false)]
+pub struct StatFs {
+    /// The filesystem type, a magic number (`0xef53` for ext4).
+    pub r#type: f64,
+    /// The optimal transfer block size.
+    pub bsize: f64,
+    /// The fragment size, the unit of the block counts.
+    pub frsize: f64,
+    /// Blocks in all.
+    pub blocks: u64,
+    /// Free blocks.
+    pub bfree: u64,
+    /// Free blocks an unprivileged user may use.
+    pub bavail: u64,
+    /// Inodes in all.
+    pub files: u64,
+    /// Free inodes.
+    pub ffree: u64,
+    /// The filesystem id, as `stat -f` prints it (`%i`, in hex).
+    pub fsid: u64,
+    /// The longest file name.
+    pub namelen: f64,
+    /// Mount flags (`ST_RDONLY`, `ST_NOSUID`, ...).
+    pub flags: f64,
+}
+
+impl From<FsStats> for StatFs {
+    fn from(fs: FsStats) -> Self {
+        Self {
+            r#type: fs.fs_type as f64,
+            bsize: fs.bsize as f64,
+            frsize: fs.frsize as f64,
+            blocks: fs.blocks,
+            bfree: fs.bfree,
+            bavail: fs.bavail,
+            files: fs.files,
+            ffree: fs.ffree,
+            fsid: fs.fsid,
+            namelen: fs.namelen as f64,
+            flags: fs.flags as f64,
+        }
+    }
+}
+
+/// `statfs(path)` or `fstatfs(fd)`.
+#[napi]
+pub fn statfs_sync(
+    env: Env,
+    #[napi(ts_arg_type = "string | Uint8Array | number")] target: TargetArg,
+) -> napi::Result<StatFs> {
+    sync(&env, stat::statfs(target.as_target())).map(StatFs::from)
+}
+
+/// `statfsSync` on the threadpool.
+#[napi(ts_return_type = "Promise<StatFs>")]
+pub fn statfs(
+    #[napi(ts_arg_type = "string | Uint8Array | number")] target: HeldTarget,
+) -> AsyncTask<Blocking<FsStats, StatFs>> {
+    Blocking::spawn_then(
+        move || stat::statfs(target.as_target()),
+        |fs| Ok(StatFs::from(fs)),
+    )
+}
+
+/// `faccessat` or `faccessat2`.
+#[napi]
+pub fn access_sync(
+    env: Env,
+    #[napi(ts_arg_type = "number")] dir: DirArg,
+    #[napi(ts_arg_type = "string | Uint8Array")] path: PathArg,
+    mode: u32,
+    effective: bool,
+    follow: bool,
+) -> napi::Result<()> {
+    let mode = Access::from_bits_retain(mode);
+    sync(
+        &env,
+        stat::access(dir.as_fd(), path.as_path(), mode, effective, follow),
+    )
+}
+
+/// `accessSync` on the threadpool.
+#[napi(ts_return_type = "Promise<void>")]
+pub fn access(
+    #[napi(ts_arg_type = "number")] dir: HeldDir,
+    #[napi(ts_arg_type = "string | Uint8Array")] path: PathArg,
+    mode: u32,
+    effective: bool,
+    follow: bool,
+) -> AsyncTask<Blocking<()>> {
+    let mode = Access::from_bits_retain(mode);
+    Blocking::spawn(move || stat::access(dir.as_fd(), path.as_path(), mode, effective, follow))
+}

@@ -1,0 +1,220 @@
+// File data and space: allocation, advice, syncing, copying in the kernel,
+// cloning, and the data and holes of sparse files.
+
+import type { DataExtent } from '../../binding'
+import { native } from '../binding'
+import { type FdLike, toFd } from '../fd'
+import { validateBoolean, validateOffset, validateOneOf, validateOptionalOffset, validateOptions } from '../validate'
+import { constants } from './common'
+
+export type { DataExtent }
+
+/** Options of {@link fallocateSync}: what to do with the range (default: allocate it, growing the file). */
+export interface FallocateOptions {
+  /** Allocate without changing the file size. */
+  keepSize?: boolean
+  /** Free the range, leaving a hole that reads as zeros (needs `keepSize`). */
+  punchHole?: boolean
+  /** Zero the range (allocated, reading as zeros). */
+  zeroRange?: boolean
+  /** Remove the range, shifting what follows down (block-aligned). */
+  collapseRange?: boolean
+  /** Insert a hole of the range's length at its start, shifting what follows up (block-aligned). */
+  insertRange?: boolean
+}
+
+const FALLOCATE_BITS: [keyof FallocateOptions, number][] = [
+  ['keepSize', constants.FALLOC_FL_KEEP_SIZE],
+  ['punchHole', constants.FALLOC_FL_PUNCH_HOLE],
+  ['zeroRange', constants.FALLOC_FL_ZERO_RANGE],
+  ['collapseRange', constants.FALLOC_FL_COLLAPSE_RANGE],
+  ['insertRange', constants.FALLOC_FL_INSERT_RANGE],
+]
+
+function fallocateBits(options: FallocateOptions | undefined): number {
+  const checked = validateOptions(options)
+  return FALLOCATE_BITS.reduce((bits, [name, bit]) => (validateBoolean(checked[name], `options.${name}`, false) ? bits | bit : bits), 0)
+}
+
+/**
+ * Allocates, punches, zeroes, collapses or inserts a byte range of a file.
+ *
+ * @see https://man7.org/linux/man-pages/man2/fallocate.2.html
+ */
+export function fallocateSync(fd: FdLike, offset: number | bigint, length: number | bigint, options?: FallocateOptions): void {
+  native.fallocateSync(toFd(fd, 'fd', 'fallocateSync'), validateOffset(offset, 'offset'), validateOffset(length, 'length'), fallocateBits(options))
+}
+
+/** {@link fallocateSync} on the libuv threadpool. */
+export async function fallocate(fd: FdLike, offset: number | bigint, length: number | bigint, options?: FallocateOptions): Promise<void> {
+  return native.fallocate(toFd(fd, 'fd', 'fallocate'), validateOffset(offset, 'offset'), validateOffset(length, 'length'), fallocateBits(options))
+}
+
+/** How a range will be read, for {@link fadviseSync}. */
+export type Advice = 'normal' | 'random' | 'sequential' | 'willneed' | 'dontneed' | 'noreuse'
+
+const ADVICE = ['normal', 'random', 'sequential', 'willneed', 'dontneed', 'noreuse'] as const
+
+/**
+ * Tells the kernel how a range of a file will be read (`posix_fadvise`):
+ * `'sequential'` doubles the read-ahead, `'willneed'` starts reading it in,
+ * `'dontneed'` drops it from the page cache... A `length` of 0 covers all
+ * the rest of the file. Never blocks.
+ *
+ * @see https://man7.org/linux/man-pages/man2/posix_fadvise.2.html
+ */
+export function fadviseSync(fd: FdLike, offset: number | bigint, length: number | bigint, advice: Advice): void {
+  const kind = ADVICE.indexOf(validateOneOf(advice, 'advice', ADVICE))
+  native.fadviseSync(toFd(fd, 'fd', 'fadviseSync'), validateOffset(offset, 'offset'), validateOffset(length, 'length'), kind)
+}
+
+/** `fsync`: the file's data and metadata on the device. */
+export function fsyncSync(fd: FdLike): void {
+  native.fsyncSync(toFd(fd, 'fd', 'fsyncSync'))
+}
+
+/** {@link fsyncSync} on the libuv threadpool. */
+export async function fsync(fd: FdLike): Promise<void> {
+  return native.fsync(toFd(fd, 'fd', 'fsync'))
+}
+
+/** `fdatasync`: the file's data (and the metadata needed to read it) on the device. */
+export function fdatasyncSync(fd: FdLike): void {
+  native.fdatasyncSync(toFd(fd, 'fd', 'fdatasyncSync'))
+}
+
+/** {@link fdatasyncSync} on the libuv threadpool. */
+export async function fdatasync(fd: FdLike): Promise<void> {
+  return native.fdatasync(toFd(fd, 'fd', 'fdatasync'))
+}
+
+/**
+ * `syncfs`: everything of the filesystem holding the file on its device.
+ *
+ * @see https://man7.org/linux/man-pages/man2/syncfs.2.html
+ */
+export function syncfsSync(fd: FdLike): void {
+  native.syncfsSync(toFd(fd, 'fd', 'syncfsSync'))
+}
+
+/** {@link syncfsSync} on the libuv threadpool. */
+export async function syncfs(fd: FdLike): Promise<void> {
+  return native.syncfs(toFd(fd, 'fd', 'syncfs'))
+}
+
+/** `ftruncate`: cuts or extends a file to `length` bytes. */
+export function ftruncateSync(fd: FdLike, length: number | bigint = 0): void {
+  native.ftruncateSync(toFd(fd, 'fd', 'ftruncateSync'), validateOffset(length, 'length'))
+}
+
+/** {@link ftruncateSync} on the libuv threadpool. */
+export async function ftruncate(fd: FdLike, length: number | bigint = 0): Promise<void> {
+  return native.ftruncate(toFd(fd, 'fd', 'ftruncate'), validateOffset(length, 'length'))
+}
+
+/** Offsets of {@link copyFileRangeSync}; an offset left out uses (and moves) that file's position. */
+export interface CopyFileRangeOptions {
+  /** Where to read from in the input. */
+  inOffset?: number | bigint
+  /** Where to write to in the output. */
+  outOffset?: number | bigint
+}
+
+/**
+ * Copies up to `length` bytes from `inFd` to `outFd` in the kernel
+ * (`copy_file_range`): no trip through user memory, and a reflink where the
+ * filesystem shares extents (Btrfs, XFS), or a server-side copy on NFS.
+ * Returns the bytes copied, 0 at the end of the input; call it again for the rest.
+ *
+ * @see https://man7.org/linux/man-pages/man2/copy_file_range.2.html
+ */
+export function copyFileRangeSync(inFd: FdLike, outFd: FdLike, length: number | bigint, options?: CopyFileRangeOptions): number {
+  const { inOffset, outOffset } = validateOptions(options)
+  return native.copyFileRangeSync(
+    toFd(inFd, 'inFd', 'copyFileRangeSync'),
+    toFd(outFd, 'outFd', 'copyFileRangeSync'),
+    validateOffset(length, 'length'),
+    validateOptionalOffset(inOffset, 'options.inOffset'),
+    validateOptionalOffset(outOffset, 'options.outOffset'),
+  )
+}
+
+/** {@link copyFileRangeSync} on the libuv threadpool. */
+export async function copyFileRange(inFd: FdLike, outFd: FdLike, length: number | bigint, options?: CopyFileRangeOptions): Promise<number> {
+  const { inOffset, outOffset } = validateOptions(options)
+  return native.copyFileRange(
+    toFd(inFd, 'inFd', 'copyFileRange'),
+    toFd(outFd, 'outFd', 'copyFileRange'),
+    validateOffset(length, 'length'),
+    validateOptionalOffset(inOffset, 'options.inOffset'),
+    validateOptionalOffset(outOffset, 'options.outOffset'),
+  )
+}
+
+/**
+ * Copies up to `length` bytes from the file `inFd` to any descriptor (a
+ * socket, a pipe) in the kernel (`sendfile`), from `offset` (leaving the
+ * input's position alone) or from its position. Returns the bytes copied.
+ *
+ * @see https://man7.org/linux/man-pages/man2/sendfile.2.html
+ */
+export function sendfileSync(outFd: FdLike, inFd: FdLike, length: number | bigint, options?: { offset?: number | bigint }): number {
+  const offset = validateOptionalOffset(validateOptions(options).offset, 'options.offset')
+  return native.sendfileSync(toFd(outFd, 'outFd', 'sendfileSync'), toFd(inFd, 'inFd', 'sendfileSync'), validateOffset(length, 'length'), offset)
+}
+
+/** {@link sendfileSync} on the libuv threadpool. */
+export async function sendfile(outFd: FdLike, inFd: FdLike, length: number | bigint, options?: { offset?: number | bigint }): Promise<number> {
+  const offset = validateOptionalOffset(validateOptions(options).offset, 'options.offset')
+  return native.sendfile(toFd(outFd, 'outFd', 'sendfile'), toFd(inFd, 'inFd', 'sendfile'), validateOffset(length, 'length'), offset)
+}
+
+/**
+ * Makes `destFd`'s file share all of `srcFd`'s extents (`FICLONE`): an
+ * instant copy that takes no space until either changes, on Btrfs, XFS,
+ * bcachefs, OCFS2. Where the filesystem cannot, it fails (`EOPNOTSUPP`,
+ * `EXDEV` across filesystems, `EINVAL`) and copies nothing: fall back to
+ * {@link copyFileRangeSync} yourself if you want a copy.
+ *
+ * @see https://man7.org/linux/man-pages/man2/ioctl_ficlone.2.html
+ */
+export function cloneFileSync(srcFd: FdLike, destFd: FdLike): void {
+  native.cloneFileSync(toFd(srcFd, 'srcFd', 'cloneFileSync'), toFd(destFd, 'destFd', 'cloneFileSync'))
+}
+
+/** {@link cloneFileSync} on the libuv threadpool. */
+export async function cloneFile(srcFd: FdLike, destFd: FdLike): Promise<void> {
+  return native.cloneFile(toFd(srcFd, 'srcFd', 'cloneFile'), toFd(destFd, 'destFd', 'cloneFile'))
+}
+
+/**
+ * The first offset at or after `offset` that holds data (`SEEK_DATA`), or
+ * `null` when only holes follow. Moves the file position there.
+ *
+ * @see https://man7.org/linux/man-pages/man2/lseek.2.html
+ */
+export function seekData(fd: FdLike, offset: number | bigint = 0): number | null {
+  return native.seekDataSync(toFd(fd, 'fd', 'seekData'), validateOffset(offset, 'offset'))
+}
+
+/**
+ * The first offset at or after `offset` in a hole (`SEEK_HOLE`; the end of
+ * the file counts as one), or `null` past the end. Moves the file position.
+ */
+export function seekHole(fd: FdLike, offset: number | bigint = 0): number | null {
+  return native.seekHoleSync(toFd(fd, 'fd', 'seekHole'), validateOffset(offset, 'offset'))
+}
+
+/**
+ * The data extents of a (sparse) file, `[{ offset, length }]`, found with
+ * `SEEK_DATA` and `SEEK_HOLE`: the map `cp --sparse=always` and `tar -S`
+ * walk. A filesystem that does not track holes reports one extent.
+ */
+export function sparseMapSync(fd: FdLike): DataExtent[] {
+  return native.sparseMapSync(toFd(fd, 'fd', 'sparseMapSync'))
+}
+
+/** {@link sparseMapSync} on the libuv threadpool. */
+export async function sparseMap(fd: FdLike): Promise<DataExtent[]> {
+  return native.sparseMap(toFd(fd, 'fd', 'sparseMap'))
+}

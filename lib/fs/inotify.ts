@@ -1,0 +1,79 @@
+// inotify: file-system events with the detail fs.watch hides.
+
+import type { InotifyEvent as NativeEvent } from '../../binding'
+import { native } from '../binding'
+import { type FdLike, ownedFromHandle, type OwnedFd, toFd } from '../fd'
+import { type PathLike, toPath, validateBoolean, validateInteger, validateOptions } from '../validate'
+import { abortable, type NameEncoding } from './common'
+
+/** One inotify event. */
+export interface InotifyEvent<Name extends string | Buffer = string> {
+  /** The watch it comes from (what {@link inotifyAddWatch} returned). */
+  wd: number
+  /** What happened: `constants.IN_*` bits (`IN_CLOSE_WRITE`, `IN_MOVED_TO`, `IN_ISDIR`...). */
+  mask: number
+  /** Pairs the `IN_MOVED_FROM` and `IN_MOVED_TO` of one rename (0 otherwise). */
+  cookie: number
+  /** The name within a watched directory, or `null` for an event of the watched file itself. */
+  name: Name | null
+}
+
+/**
+ * A new inotify instance (`inotify_init1`), close-on-exec, as an
+ * {@link OwnedFd}. With `nonBlocking`, reading it with none waiting returns
+ * no events instead of waiting.
+ *
+ * @see https://man7.org/linux/man-pages/man7/inotify.7.html
+ */
+export function inotifyInit(options?: { nonBlocking?: boolean }): OwnedFd {
+  const nonBlocking = validateBoolean(validateOptions(options).nonBlocking, 'options.nonBlocking', false)
+  return ownedFromHandle(native.inotifyInit(nonBlocking))
+}
+
+/**
+ * Watches `path` for the events in `mask` (`constants.IN_*` bits); returns
+ * the watch descriptor its events carry. Watching a path again updates its
+ * watch (or adds to it with `IN_MASK_ADD`).
+ *
+ * @see https://man7.org/linux/man-pages/man2/inotify_add_watch.2.html
+ */
+export function inotifyAddWatch(fd: FdLike, path: PathLike, mask: number): number {
+  return native.inotifyAddWatch(toFd(fd, 'fd', 'inotifyAddWatch'), toPath(path, 'path'), validateInteger(mask, 'mask', 1, 0xffffffff))
+}
+
+/** Stops a watch; its last event is `IN_IGNORED`. */
+export function inotifyRemoveWatch(fd: FdLike, wd: number): void {
+  native.inotifyRmWatch(toFd(fd, 'fd', 'inotifyRemoveWatch'), validateInteger(wd, 'wd', 0, 2 ** 31 - 1))
+}
+
+function events(raw: NativeEvent[], encoding: NameEncoding): InotifyEvent<string | Buffer>[] {
+  return raw.map((e) => ({ wd: e.wd, mask: e.mask, cookie: e.cookie, name: e.name === null ? null : encoding === 'buffer' ? e.name : e.name.toString('utf8') }))
+}
+
+function encodingOf(options: { encoding?: NameEncoding } | undefined): NameEncoding {
+  const { encoding = 'utf8' } = validateOptions(options)
+  return encoding === 'buffer' ? 'buffer' : 'utf8'
+}
+
+/**
+ * The events waiting, one read's worth: none on a non-blocking instance
+ * with none waiting; a blocking instance waits for some, on the calling thread.
+ */
+export function readInotifyEventsSync(fd: FdLike, options?: { encoding?: 'utf8' }): InotifyEvent[]
+export function readInotifyEventsSync(fd: FdLike, options: { encoding: 'buffer' }): InotifyEvent<Buffer>[]
+export function readInotifyEventsSync(fd: FdLike, options?: { encoding?: NameEncoding }): InotifyEvent<string | Buffer>[] {
+  return events(native.inotifyReadSync(toFd(fd, 'fd', 'readInotifyEventsSync')), encodingOf(options))
+}
+
+/**
+ * Waits for events (on a thread of its own, not the libuv threadpool) and
+ * returns them; `signal` gives the wait up.
+ */
+export async function readInotifyEvents(fd: FdLike, options?: { encoding?: 'utf8'; signal?: AbortSignal }): Promise<InotifyEvent[]>
+export async function readInotifyEvents(fd: FdLike, options: { encoding: 'buffer'; signal?: AbortSignal }): Promise<InotifyEvent<Buffer>[]>
+export async function readInotifyEvents(fd: FdLike, options?: { encoding?: NameEncoding; signal?: AbortSignal }): Promise<InotifyEvent<string | Buffer>[]> {
+  const encoding = encodingOf(options)
+  const number = toFd(fd, 'fd', 'readInotifyEvents')
+  const raw = await abortable(options?.signal, 'options.signal', (wait) => native.inotifyReadWait(number, wait))
+  return events(raw, encoding)
+}

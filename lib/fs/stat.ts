@@ -1,0 +1,266 @@
+// What a file and a filesystem are: statx with every field, statfs, access.
+
+import { types } from 'node:util'
+
+import type { StatFs } from '../../binding'
+import { native } from '../binding'
+import { invalidArgValue } from '../errors'
+import { type FdLike, type PathOrFd, toTarget } from '../fd'
+import { type PathLike, toPath, validateBoolean, validateInteger, validateOneOf, validateOptions } from '../validate'
+import { AT_FDCWD, constants, type FileType, fileType, toDir } from './common'
+
+export type { StatFs }
+
+/** Where `statx` writes each field in a `BigInt64Array`: see {@link statxSync}'s `into` form. */
+export const StatxSlot = native.StatxSlot
+/** How many `bigint`s the `into` form of {@link statxSync} needs. */
+export const STATX_LEN = native.STATX_LEN
+
+/** The `STATX_ATTR_*` flags of a file; `null` where its filesystem does not support the flag. */
+export interface StatxAttributes {
+  /** Compressed by the filesystem. */
+  compressed: boolean | null
+  /** Immutable (`chattr +i`): no change, rename, link or deletion. */
+  immutable: boolean | null
+  /** Append-only (`chattr +a`). */
+  append: boolean | null
+  /** Not to be dumped (`chattr +d`). */
+  nodump: boolean | null
+  /** Encrypted by the filesystem. */
+  encrypted: boolean | null
+  /** An automount trigger. */
+  automount: boolean | null
+  /** The root of a mount. */
+  mountRoot: boolean | null
+  /** Protected by fs-verity. */
+  verity: boolean | null
+  /** Accessed directly, without the page cache (DAX). */
+  dax: boolean | null
+}
+
+/** Everything `statx` reports of a file. Sizes, numbers and times are `bigint`. */
+export interface Statx {
+  /** The `STATX_*` fields the kernel filled. */
+  mask: number
+  /** The file's type. */
+  type: FileType
+  /** The device holding the file (`st_dev`), as `fs.statSync(p, { bigint: true }).dev`. */
+  dev: bigint
+  /** Its major number. */
+  devMajor: number
+  /** Its minor number. */
+  devMinor: number
+  /** The inode number. */
+  ino: bigint
+  /** Type and permission bits (`st_mode`). */
+  mode: number
+  /** How many hard links. */
+  nlink: number
+  /** The owner. */
+  uid: number
+  /** The group. */
+  gid: number
+  /** The device a device file is (`st_rdev`). */
+  rdev: bigint
+  /** Its major number. */
+  rdevMajor: number
+  /** Its minor number. */
+  rdevMinor: number
+  /** The size in bytes. */
+  size: bigint
+  /** 512-byte blocks allocated. */
+  blocks: bigint
+  /** The preferred block size for I/O. */
+  blksize: number
+  /** Last access, in ns since the epoch. */
+  atimeNs: bigint
+  /** Last modification. */
+  mtimeNs: bigint
+  /** Last status change. */
+  ctimeNs: bigint
+  /** Creation, or `null` where the filesystem records none (not the ctime, as Node shows). */
+  birthtimeNs: bigint | null
+  /** The id of the mount holding the file (`/proc/self/mountinfo`'s first field), or `null` before Linux 5.8. */
+  mntId: bigint | null
+  /** The memory alignment direct I/O (`O_DIRECT`) needs (0: no direct I/O), or `null` where not reported (before Linux 6.1). */
+  dioMemAlign: number | null
+  /** The file-offset alignment direct I/O needs, or `null` where not reported. */
+  dioOffsetAlign: number | null
+  /** The `STATX_ATTR_*` flags. */
+  attributes: StatxAttributes
+}
+
+/** Options of {@link statxSync}. */
+export interface StatxOptions {
+  /** With a path: the directory it is relative to (default: the current directory). */
+  dirFd?: FdLike
+  /** The `STATX_*` fields wanted (default: all); the kernel may report more or fewer (see `mask`). */
+  mask?: number
+  /** Follow a final symlink (default `true`). */
+  followSymlinks?: boolean
+  /** On a network filesystem: `'as-stat'` (default), `'force'` (ask the server), `'dont-sync'` (use the cache). */
+  sync?: 'as-stat' | 'force' | 'dont-sync'
+}
+
+const SYNC_MODES = ['as-stat', 'force', 'dont-sync'] as const
+const ALL = constants.STATX_ALL | constants.STATX_MNT_ID | constants.STATX_DIOALIGN
+const NS_PER_S = 1_000_000_000n
+
+const ATTRIBUTES: [keyof StatxAttributes, bigint][] = [
+  ['compressed', BigInt(constants.STATX_ATTR_COMPRESSED)],
+  ['immutable', BigInt(constants.STATX_ATTR_IMMUTABLE)],
+  ['append', BigInt(constants.STATX_ATTR_APPEND)],
+  ['nodump', BigInt(constants.STATX_ATTR_NODUMP)],
+  ['encrypted', BigInt(constants.STATX_ATTR_ENCRYPTED)],
+  ['automount', BigInt(constants.STATX_ATTR_AUTOMOUNT)],
+  ['mountRoot', BigInt(constants.STATX_ATTR_MOUNT_ROOT)],
+  ['verity', BigInt(constants.STATX_ATTR_VERITY)],
+  ['dax', BigInt(constants.STATX_ATTR_DAX)],
+]
+
+const S = StatxSlot
+const u64 = (value: bigint) => BigInt.asUintN(64, value)
+
+/** @internal The result object of a `statx` layout array. */
+export function readStatx(out: BigInt64Array): Statx {
+  const set = out[S.Attributes]
+  const known = out[S.AttributesMask]
+  const attributes = {} as StatxAttributes
+  for (const [name, bit] of ATTRIBUTES) {
+    attributes[name] = (known & bit) === 0n ? null : (set & bit) !== 0n
+  }
+  const mode = Number(out[S.Mode])
+  return {
+    mask: Number(out[S.Mask]),
+    type: fileType(mode),
+    dev: u64(out[S.Dev]),
+    devMajor: Number(out[S.DevMajor]),
+    devMinor: Number(out[S.DevMinor]),
+    ino: u64(out[S.Ino]),
+    mode,
+    nlink: Number(out[S.Nlink]),
+    uid: Number(out[S.Uid]),
+    gid: Number(out[S.Gid]),
+    rdev: u64(out[S.Rdev]),
+    rdevMajor: Number(out[S.RdevMajor]),
+    rdevMinor: Number(out[S.RdevMinor]),
+    size: u64(out[S.Size]),
+    blocks: u64(out[S.Blocks]),
+    blksize: Number(out[S.Blksize]),
+    atimeNs: out[S.AtimeSec] * NS_PER_S + out[S.AtimeNsec],
+    mtimeNs: out[S.MtimeSec] * NS_PER_S + out[S.MtimeNsec],
+    ctimeNs: out[S.CtimeSec] * NS_PER_S + out[S.CtimeNsec],
+    birthtimeNs: out[S.HasBtime] === 1n ? out[S.BtimeSec] * NS_PER_S + out[S.BtimeNsec] : null,
+    mntId: out[S.HasMntId] === 1n ? u64(out[S.MntId]) : null,
+    dioMemAlign: out[S.HasDioAlign] === 1n ? Number(out[S.DioMemAlign]) : null,
+    dioOffsetAlign: out[S.HasDioAlign] === 1n ? Number(out[S.DioOffsetAlign]) : null,
+    attributes,
+  }
+}
+
+/** The synchronous calls share one array; each promise gets its own. */
+const shared = new BigInt64Array(STATX_LEN)
+
+type StatxArgs = [number, string | Uint8Array | number, number, boolean, number]
+
+function statxArgs(target: unknown, options: StatxOptions | undefined, syscall: string): StatxArgs {
+  const { dirFd, mask, followSymlinks, sync } = validateOptions(options)
+  const dir = dirFd === undefined ? AT_FDCWD : toDir(dirFd, 'options.dirFd', syscall)
+  return [
+    dir,
+    toTarget(target, 'target', syscall),
+    mask === undefined ? ALL : validateInteger(mask, 'options.mask', 0, 0xffffffff),
+    validateBoolean(followSymlinks, 'options.followSymlinks', true),
+    SYNC_MODES.indexOf(validateOneOf(sync, 'options.sync', SYNC_MODES, 'as-stat')),
+  ]
+}
+
+/**
+ * Everything the kernel knows of a file (`statx`): what `fs.stat` reports
+ * and more (birth time, mount id, `STATX_ATTR_*` attributes, direct I/O
+ * alignments), every size and time a `bigint`. `target` is a path (relative
+ * to `options.dirFd`) or a descriptor.
+ *
+ * With `into`, a `BigInt64Array` of {@link STATX_LEN} or more, nothing is
+ * allocated: the fields are written there at the indices of
+ * {@link StatxSlot} (unsigned ones as bit patterns: read them with
+ * `BigInt.asUintN(64, v)`), and `into` is returned. For hot loops.
+ *
+ * @see https://man7.org/linux/man-pages/man2/statx.2.html
+ */
+export function statxSync(target: PathOrFd, options?: StatxOptions): Statx
+export function statxSync(target: PathOrFd, options: StatxOptions | undefined, into: BigInt64Array): BigInt64Array
+export function statxSync(target: PathOrFd, options?: StatxOptions, into?: BigInt64Array): Statx | BigInt64Array {
+  const args = statxArgs(target, options, 'statxSync')
+  if (into !== undefined) {
+    if (!types.isBigInt64Array(into) || into.length < STATX_LEN) {
+      throw invalidArgValue('into', into, `must be a BigInt64Array of at least ${STATX_LEN} elements`)
+    }
+    native.statxSync(...args, into)
+    return into
+  }
+  native.statxSync(...args, shared)
+  return readStatx(shared)
+}
+
+/** {@link statxSync} on the libuv threadpool. */
+export async function statx(target: PathOrFd, options?: StatxOptions): Promise<Statx> {
+  const out = new BigInt64Array(STATX_LEN)
+  await native.statx(...statxArgs(target, options, 'statx'), out)
+  return readStatx(out)
+}
+
+/**
+ * What a filesystem holds and has free (`statfs`, or `fstatfs` for a
+ * descriptor): its type (a magic number), block size, block and inode
+ * counts, id and mount flags (`constants.ST_*`), as `stat -f` shows them.
+ *
+ * @see https://man7.org/linux/man-pages/man2/statfs.2.html
+ */
+export function statfsSync(target: PathOrFd): StatFs {
+  return native.statfsSync(toTarget(target, 'target', 'statfsSync'))
+}
+
+/** {@link statfsSync} on the libuv threadpool. */
+export async function statfs(target: PathOrFd): Promise<StatFs> {
+  return native.statfs(toTarget(target, 'target', 'statfs'))
+}
+
+/** Options of {@link accessSync}. */
+export interface AccessOptions {
+  /** With a relative path: the directory it is relative to. */
+  dirFd?: FdLike
+  /** Check with the effective user and group ids (`AT_EACCESS`), as `open` would, not the real ones. Default `false`. */
+  eaccess?: boolean
+  /** Follow a final symlink (default `true`). */
+  followSymlinks?: boolean
+}
+
+function accessArgs(path: unknown, mode: unknown, options: AccessOptions | undefined, syscall: string): [number, string | Uint8Array, number, boolean, boolean] {
+  const { dirFd, eaccess, followSymlinks } = validateOptions(options)
+  return [
+    dirFd === undefined ? AT_FDCWD : toDir(dirFd, 'options.dirFd', syscall),
+    toPath(path, 'path'),
+    mode === undefined ? constants.F_OK : validateInteger(mode, 'mode', 0, 7),
+    validateBoolean(eaccess, 'options.eaccess', false),
+    validateBoolean(followSymlinks, 'options.followSymlinks', true),
+  ]
+}
+
+/**
+ * Checks that this process may access a file (`mode`: `constants.F_OK`,
+ * or `R_OK | W_OK | X_OK` bits); throws `EACCES`, `ENOENT`... otherwise.
+ * Unlike Node's `fs.access`, it can check with the effective ids
+ * (`eaccess`), relative to a directory, and without following a final
+ * symlink.
+ *
+ * @see https://man7.org/linux/man-pages/man2/access.2.html
+ */
+export function accessSync(path: PathLike, mode?: number, options?: AccessOptions): void {
+  native.accessSync(...accessArgs(path, mode, options, 'accessSync'))
+}
+
+/** {@link accessSync} on the libuv threadpool. */
+export async function access(path: PathLike, mode?: number, options?: AccessOptions): Promise<void> {
+  return native.access(...accessArgs(path, mode, options, 'access'))
+}
