@@ -125,7 +125,12 @@ export function validateAbortSignal(value: unknown, name: string): AbortSignal |
   if (value === undefined) {
     return undefined
   }
-  if (typeof value !== 'object' || value === null || !('aborted' in value) || typeof (value as AbortSignal).addEventListener !== 'function') {
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    !('aborted' in value) ||
+    typeof (value as AbortSignal).addEventListener !== 'function'
+  ) {
     throw invalidArgType(name, 'an instance of AbortSignal', value)
   }
   return value as AbortSignal

@@ -8,8 +8,8 @@
 //                dts-bundle-generator from index.ts (and the generated
 //                binding.d.ts it draws its data shapes from)
 //   <sub>.d.ts   each subpath export of package.json (`sysix/fs`): the names
-//                its module exports, re-exported from index.d.ts, so that
-//                `sysix` and `sysix/fs` share one declaration of each class
+//                its module exports, re-exported from `sysix` (index.d.ts),
+//                so that both share one declaration of each class
 //
 // The subpaths come from package.json's `exports`: an entry whose `default`
 // is `./dist/lib/<area>/index.js` has its source in `lib/<area>/index.ts`
@@ -77,11 +77,13 @@ for (const [subpath, target] of Object.entries(pkg.exports)) {
     ;(resolved.flags & ts.SymbolFlags.Value ? values : types).push(exported.name)
   }
   const lines = [HEADER, `// The \`sysix${subpath.slice(1)}\` subpath export: these names of \`sysix\`.\n`]
+  // From the package by its own name, which resolves to index.d.ts both
+  // installed and in a clone (where './index' would find index.ts instead).
   if (values.length > 0) {
-    lines.push(`export { ${values.sort().join(', ')} } from './index'\n`)
+    lines.push(`export { ${values.sort().join(', ')} } from '${pkg.name}'\n`)
   }
   if (types.length > 0) {
-    lines.push(`export type { ${types.sort().join(', ')} } from './index'\n`)
+    lines.push(`export type { ${types.sort().join(', ')} } from '${pkg.name}'\n`)
   }
   write(target.types.slice(2), lines.join(''))
 }

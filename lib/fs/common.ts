@@ -105,7 +105,11 @@ export type NameEncoding = 'utf8' | 'buffer'
  * binding), called off when `signal` fires: it then rejects with
  * {@link AbortError}.
  */
-export async function abortable<T>(signal: unknown, name: string, start: (wait: InstanceType<typeof native.Wait>) => Promise<T>): Promise<T> {
+export async function abortable<T>(
+  signal: unknown,
+  name: string,
+  start: (wait: InstanceType<typeof native.Wait>) => Promise<T>,
+): Promise<T> {
   const checked = validateAbortSignal(signal, name)
   if (checked?.aborted) {
     throw new AbortError(checked.reason)

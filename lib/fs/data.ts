@@ -42,12 +42,22 @@ function fallocateBits(options: FallocateOptions | undefined): number {
  * @see https://man7.org/linux/man-pages/man2/fallocate.2.html
  */
 export function fallocateSync(fd: FdLike, offset: number | bigint, length: number | bigint, options?: FallocateOptions): void {
-  native.fallocateSync(toFd(fd, 'fd', 'fallocateSync'), validateOffset(offset, 'offset'), validateOffset(length, 'length'), fallocateBits(options))
+  native.fallocateSync(
+    toFd(fd, 'fd', 'fallocateSync'),
+    validateOffset(offset, 'offset'),
+    validateOffset(length, 'length'),
+    fallocateBits(options),
+  )
 }
 
 /** {@link fallocateSync} on the libuv threadpool. */
 export async function fallocate(fd: FdLike, offset: number | bigint, length: number | bigint, options?: FallocateOptions): Promise<void> {
-  return native.fallocate(toFd(fd, 'fd', 'fallocate'), validateOffset(offset, 'offset'), validateOffset(length, 'length'), fallocateBits(options))
+  return native.fallocate(
+    toFd(fd, 'fd', 'fallocate'),
+    validateOffset(offset, 'offset'),
+    validateOffset(length, 'length'),
+    fallocateBits(options),
+  )
 }
 
 /** How a range will be read, for {@link fadviseSync}. */
@@ -160,11 +170,21 @@ export async function copyFileRange(inFd: FdLike, outFd: FdLike, length: number 
  */
 export function sendfileSync(outFd: FdLike, inFd: FdLike, length: number | bigint, options?: { offset?: number | bigint }): number {
   const offset = validateOptionalOffset(validateOptions(options).offset, 'options.offset')
-  return native.sendfileSync(toFd(outFd, 'outFd', 'sendfileSync'), toFd(inFd, 'inFd', 'sendfileSync'), validateOffset(length, 'length'), offset)
+  return native.sendfileSync(
+    toFd(outFd, 'outFd', 'sendfileSync'),
+    toFd(inFd, 'inFd', 'sendfileSync'),
+    validateOffset(length, 'length'),
+    offset,
+  )
 }
 
 /** {@link sendfileSync} on the libuv threadpool. */
-export async function sendfile(outFd: FdLike, inFd: FdLike, length: number | bigint, options?: { offset?: number | bigint }): Promise<number> {
+export async function sendfile(
+  outFd: FdLike,
+  inFd: FdLike,
+  length: number | bigint,
+  options?: { offset?: number | bigint },
+): Promise<number> {
   const offset = validateOptionalOffset(validateOptions(options).offset, 'options.offset')
   return native.sendfile(toFd(outFd, 'outFd', 'sendfile'), toFd(inFd, 'inFd', 'sendfile'), validateOffset(length, 'length'), offset)
 }

@@ -47,7 +47,12 @@ export function inotifyRemoveWatch(fd: FdLike, wd: number): void {
 }
 
 function events(raw: NativeEvent[], encoding: NameEncoding): InotifyEvent<string | Buffer>[] {
-  return raw.map((e) => ({ wd: e.wd, mask: e.mask, cookie: e.cookie, name: e.name === null ? null : encoding === 'buffer' ? e.name : e.name.toString('utf8') }))
+  return raw.map((e) => ({
+    wd: e.wd,
+    mask: e.mask,
+    cookie: e.cookie,
+    name: e.name === null ? null : encoding === 'buffer' ? e.name : e.name.toString('utf8'),
+  }))
 }
 
 function encodingOf(options: { encoding?: NameEncoding } | undefined): NameEncoding {
@@ -71,7 +76,10 @@ export function readInotifyEventsSync(fd: FdLike, options?: { encoding?: NameEnc
  */
 export async function readInotifyEvents(fd: FdLike, options?: { encoding?: 'utf8'; signal?: AbortSignal }): Promise<InotifyEvent[]>
 export async function readInotifyEvents(fd: FdLike, options: { encoding: 'buffer'; signal?: AbortSignal }): Promise<InotifyEvent<Buffer>[]>
-export async function readInotifyEvents(fd: FdLike, options?: { encoding?: NameEncoding; signal?: AbortSignal }): Promise<InotifyEvent<string | Buffer>[]> {
+export async function readInotifyEvents(
+  fd: FdLike,
+  options?: { encoding?: NameEncoding; signal?: AbortSignal },
+): Promise<InotifyEvent<string | Buffer>[]> {
   const encoding = encodingOf(options)
   const number = toFd(fd, 'fd', 'readInotifyEvents')
   const raw = await abortable(options?.signal, 'options.signal', (wait) => native.inotifyReadWait(number, wait))

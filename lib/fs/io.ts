@@ -99,22 +99,46 @@ function rwFlags(options: ReadWrite2Options | undefined): number {
  * @see https://man7.org/linux/man-pages/man2/preadv2.2.html
  */
 export function preadv2Sync(fd: FdLike, views: View[], position: number | bigint | null, options?: ReadWrite2Options): number {
-  return native.readvSync(toFd(fd, 'fd', 'preadv2Sync'), toViews(views, 'views'), validateOptionalOffset(position, 'position'), rwFlags(options), true)
+  return native.readvSync(
+    toFd(fd, 'fd', 'preadv2Sync'),
+    toViews(views, 'views'),
+    validateOptionalOffset(position, 'position'),
+    rwFlags(options),
+    true,
+  )
 }
 
 /** {@link preadv2Sync} on the libuv threadpool. */
 export async function preadv2(fd: FdLike, views: View[], position: number | bigint | null, options?: ReadWrite2Options): Promise<number> {
-  return native.readv(toFd(fd, 'fd', 'preadv2'), toViews(views, 'views'), validateOptionalOffset(position, 'position'), rwFlags(options), true)
+  return native.readv(
+    toFd(fd, 'fd', 'preadv2'),
+    toViews(views, 'views'),
+    validateOptionalOffset(position, 'position'),
+    rwFlags(options),
+    true,
+  )
 }
 
 /** `writev` at `position` (or the file position) with per-call `RWF_*` flags (`pwritev2`). */
 export function pwritev2Sync(fd: FdLike, views: View[], position: number | bigint | null, options?: ReadWrite2Options): number {
-  return native.writevSync(toFd(fd, 'fd', 'pwritev2Sync'), toViews(views, 'views'), validateOptionalOffset(position, 'position'), rwFlags(options), true)
+  return native.writevSync(
+    toFd(fd, 'fd', 'pwritev2Sync'),
+    toViews(views, 'views'),
+    validateOptionalOffset(position, 'position'),
+    rwFlags(options),
+    true,
+  )
 }
 
 /** {@link pwritev2Sync} on the libuv threadpool. */
 export async function pwritev2(fd: FdLike, views: View[], position: number | bigint | null, options?: ReadWrite2Options): Promise<number> {
-  return native.writev(toFd(fd, 'fd', 'pwritev2'), toViews(views, 'views'), validateOptionalOffset(position, 'position'), rwFlags(options), true)
+  return native.writev(
+    toFd(fd, 'fd', 'pwritev2'),
+    toViews(views, 'views'),
+    validateOptionalOffset(position, 'position'),
+    rwFlags(options),
+    true,
+  )
 }
 
 function target(value: unknown, syscall: string): number {

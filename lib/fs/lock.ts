@@ -118,7 +118,10 @@ export interface LockHolder {
  * The first lock that would stop this open file from taking a lock of
  * `type` on the range, or `null` (`F_OFD_GETLK`).
  */
-export function getLock(fd: FdLike, options: { type?: 'read' | 'write'; start?: number | bigint; length?: number | bigint }): LockHolder | null {
+export function getLock(
+  fd: FdLike,
+  options: { type?: 'read' | 'write'; start?: number | bigint; length?: number | bigint },
+): LockHolder | null {
   const { type = 'write' } = validateOptions(options)
   const [kind, start, length] = lockArgs({ ...options, type })
   const holder = native.getLock(toFd(fd, 'fd', 'getLock'), kind, start, length)

@@ -277,12 +277,25 @@ function fileData(data: unknown): NodeJS.ArrayBufferView {
  */
 export function writeFileAtomicSync(path: PathLike, data: string | NodeJS.ArrayBufferView, options?: WriteFileAtomicOptions): void {
   const { mode, fsync } = validateOptions(options)
-  native.writeFileAtomicSync(toPath(path, 'path'), fileData(data), validateMode(mode, 'options.mode', 0o666), validateBoolean(fsync, 'options.fsync', true))
+  native.writeFileAtomicSync(
+    toPath(path, 'path'),
+    fileData(data),
+    validateMode(mode, 'options.mode', 0o666),
+    validateBoolean(fsync, 'options.fsync', true),
+  )
 }
 
 /** {@link writeFileAtomicSync} on the libuv threadpool. */
-export async function writeFileAtomic(path: PathLike, data: string | NodeJS.ArrayBufferView, options?: WriteFileAtomicOptions): Promise<void> {
+export async function writeFileAtomic(
+  path: PathLike,
+  data: string | NodeJS.ArrayBufferView,
+  options?: WriteFileAtomicOptions,
+): Promise<void> {
   const { mode, fsync } = validateOptions(options)
-  return native.writeFileAtomic(toPath(path, 'path'), fileData(data), validateMode(mode, 'options.mode', 0o666), validateBoolean(fsync, 'options.fsync', true))
+  return native.writeFileAtomic(
+    toPath(path, 'path'),
+    fileData(data),
+    validateMode(mode, 'options.mode', 0o666),
+    validateBoolean(fsync, 'options.fsync', true),
+  )
 }
-

@@ -124,14 +124,26 @@ export class Root implements Disposable {
   /** Opens `path` beneath the root, close-on-exec; `flags` as for `open` (`'r'` by default). */
   openSync(path: PathLike, flags: OpenFlags = 'r', mode?: number): OwnedFd {
     const dir = this.#live('Root.openSync')
-    const handle = native.rootOpenFileSync(dir, this.#kernel, toPath(path, 'path'), toOpenFlags(flags, 'flags', 0), validateMode(mode, 'mode', 0o666))
+    const handle = native.rootOpenFileSync(
+      dir,
+      this.#kernel,
+      toPath(path, 'path'),
+      toOpenFlags(flags, 'flags', 0),
+      validateMode(mode, 'mode', 0o666),
+    )
     return ownedFromHandle(handle)
   }
 
   /** {@link Root.openSync} on the libuv threadpool. */
   async open(path: PathLike, flags: OpenFlags = 'r', mode?: number): Promise<OwnedFd> {
     const dir = this.#live('Root.open')
-    const handle = await native.rootOpenFile(dir, this.#kernel, toPath(path, 'path'), toOpenFlags(flags, 'flags', 0), validateMode(mode, 'mode', 0o666))
+    const handle = await native.rootOpenFile(
+      dir,
+      this.#kernel,
+      toPath(path, 'path'),
+      toOpenFlags(flags, 'flags', 0),
+      validateMode(mode, 'mode', 0o666),
+    )
     return ownedFromHandle(handle)
   }
 
@@ -297,4 +309,3 @@ export class Root implements Disposable {
     return this.closed ? 'Root { closed }' : `Root { fd: ${this.#dir.fd}, resolver: '${this.#kernel ? 'openat2' : 'userspace'}' }`
   }
 }
-

@@ -236,7 +236,12 @@ export interface AccessOptions {
   followSymlinks?: boolean
 }
 
-function accessArgs(path: unknown, mode: unknown, options: AccessOptions | undefined, syscall: string): [number, string | Uint8Array, number, boolean, boolean] {
+function accessArgs(
+  path: unknown,
+  mode: unknown,
+  options: AccessOptions | undefined,
+  syscall: string,
+): [number, string | Uint8Array, number, boolean, boolean] {
   const { dirFd, eaccess, followSymlinks } = validateOptions(options)
   return [
     dirFd === undefined ? AT_FDCWD : toDir(dirFd, 'options.dirFd', syscall),

@@ -73,7 +73,12 @@ export function setxattrSync(target: PathOrFd, attribute: string, data: string |
 }
 
 /** {@link setxattrSync} on the libuv threadpool. */
-export async function setxattr(target: PathOrFd, attribute: string, data: string | NodeJS.ArrayBufferView, options?: SetXattrOptions): Promise<void> {
+export async function setxattr(
+  target: PathOrFd,
+  attribute: string,
+  data: string | NodeJS.ArrayBufferView,
+  options?: SetXattrOptions,
+): Promise<void> {
   return native.setxattr(toTarget(target, 'target', 'setxattr'), name(attribute), value(data), setFlags(options), follow(options))
 }
 

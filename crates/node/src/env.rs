@@ -5,6 +5,8 @@
 //! Garbage collection never runs at teardown, so without this a worker that
 //! exits with open `OwnedFd`s would leak them into the process for good.
 
+use std::sync::{Arc, Mutex};
+
 use napi::bindgen_prelude::{FnArgs, Function, JsObjectValue, Object};
 use napi::{Env, JsValue};
 use napi_derive::napi;
@@ -13,6 +15,33 @@ use sysix_core::fd::registry::{self, Owner};
 /// The state of one environment, kept as its Node-API instance data.
 struct EnvState {
     owner: Owner,
+    gate: Gate,
+}
+
+/// Whether an environment is still alive, for threads of sysix's own that
+/// settle its promises: a threadsafe function must not be called once its
+/// environment is torn down (Node frees it then, and a call would use freed
+/// memory). Settling happens with the gate locked, and teardown locks it to
+/// close it, so no call can start after, or run across, teardown.
+#[derive(Clone, Default)]
+pub(crate) struct Gate(Arc<Mutex<bool>>);
+
+impl Gate {
+    /// Runs `settle` if the environment is alive, with the gate held.
+    pub(crate) fn run(&self, settle: impl FnOnce()) {
+        let alive = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if *alive {
+            settle();
+        }
+    }
+
+    fn open(&self) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = true;
+    }
+
+    fn close(&self) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = false;
+    }
 }
 
 /// Sets up a new environment as the addon is loaded into it: an owner for
@@ -23,22 +52,41 @@ struct EnvState {
 #[napi(module_exports)]
 pub fn init(_exports: Object, env: Env) -> napi::Result<()> {
     let owner = Owner::new();
-    env.set_instance_data(EnvState { owner }, (), |_| {})?;
-    env.add_env_cleanup_hook(owner, |owner| {
+    let gate = Gate::default();
+    gate.open();
+    env.set_instance_data(
+        EnvState {
+            owner,
+            gate: gate.clone(),
+        },
+        (),
+        |_| {},
+    )?;
+    env.add_env_cleanup_hook((owner, gate), |(owner, gate)| {
+        gate.close();
         sysix_core::wait::cancel_all(owner);
         registry::teardown(owner);
     })?;
     Ok(())
 }
 
-/// The owner of the descriptors of the environment `env`.
-pub(crate) fn owner(env: &Env) -> napi::Result<Owner> {
+fn state(env: &Env) -> napi::Result<&'static EnvState> {
     match env.get_instance_data::<EnvState>()? {
-        Some(state) => Ok(state.owner),
+        Some(state) => Ok(state),
         None => Err(napi::Error::from_reason(
             "sysix was not initialised in this environment",
         )),
     }
+}
+
+/// The owner of the descriptors of the environment `env`.
+pub(crate) fn owner(env: &Env) -> napi::Result<Owner> {
+    state(env).map(|state| state.owner)
+}
+
+/// The gate of the environment `env`, for settling its promises from other threads.
+pub(crate) fn gate(env: &Env) -> napi::Result<Gate> {
+    state(env).map(|state| state.gate.clone())
 }
 
 /// `process.emitWarning(message, { code, detail })`.

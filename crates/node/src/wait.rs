@@ -9,7 +9,7 @@ use napi::{sys, Env, JsValue, ValueType};
 use napi_derive::napi;
 use sysix_core::wait::{Cancel, Interrupted, Waited, Waiter};
 
-use crate::env::owner;
+use crate::env::{gate, owner};
 use crate::error::to_js;
 
 #[derive(Default)]
@@ -104,12 +104,16 @@ where
     let promise = RawPromise(promise.raw());
     let mut state = wait.state.lock().unwrap_or_else(|p| p.into_inner());
     let cancelled = matches!(*state, State::Cancelled);
+    let gate = gate(env)?;
     let waiter = Waiter::spawn(owner(env)?, job, move |result: Waited<T>| {
-        deferred.resolve(Box::new(move |env: Env| match result {
-            Ok(value) => finish(value),
-            Err(Interrupted::Cancelled) => Err(abort_error(&env)),
-            Err(Interrupted::Failed(error)) => Err(to_js(&env, &error)),
-        }));
+        // Not once the environment is gone: see `Gate`.
+        gate.run(move || {
+            deferred.resolve(Box::new(move |env: Env| match result {
+                Ok(value) => finish(value),
+                Err(Interrupted::Cancelled) => Err(abort_error(&env)),
+                Err(Interrupted::Failed(error)) => Err(to_js(&env, &error)),
+            }))
+        });
     })
     .map_err(|error| napi::Error::from_reason(format!("cannot start a wait thread: {error}")))?;
     if cancelled {

@@ -292,11 +292,11 @@ pub struct FsStats {
     pub files: u64,
     /// Free inodes.
     pub ffree: u64,
-    /// The filesystem id.
+    /// The filesystem id, as `stat -f --format=%i` prints it (in hex).
     pub fsid: u64,
     /// The longest file name.
     pub namelen: u64,
-    /// Mount flags (`ST_RDONLY`, `ST_NOSUID`, ...).
+    /// Mount flags (`ST_RDONLY`, `ST_NOSUID`, ...), as `statvfs` reports them.
     pub flags: u64,
 }
 
@@ -313,9 +313,11 @@ pub fn statfs(target: crate::Target<'_>) -> Result<FsStats> {
             .with_path(Some(path))?,
         crate::Target::Fd(fd) => rustix::fs::fstatfs(fd).syscall("fstatfs")?,
     };
-    // `f_fsid` is two `int`s: one 64-bit id, as `stat -f` prints it.
+    // `f_fsid` is two `int`s: one 64-bit id, the first above the second, as
+    // coreutils `stat -f` prints it (glibc's `statvfs` puts them the other
+    // way round).
     // SAFETY: `__kernel_fsid_t` is two plain `int`s with no invalid values.
-    let [low, high]: [i32; 2] = unsafe { std::mem::transmute(st.f_fsid) };
+    let [high, low]: [i32; 2] = unsafe { std::mem::transmute(st.f_fsid) };
     Ok(FsStats {
         fs_type: st.f_type as u64,
         bsize: st.f_bsize as u64,
@@ -327,7 +329,9 @@ pub fn statfs(target: crate::Target<'_>) -> Result<FsStats> {
         ffree: st.f_ffree as u64,
         fsid: (u64::from(high as u32) << 32) | u64::from(low as u32),
         namelen: st.f_namelen as u64,
-        flags: st.f_flags as u64,
+        // The kernel sets ST_VALID (0x20) to say the field is filled;
+        // statvfs(3) drops it, and so does this.
+        flags: st.f_flags as u64 & !0x20,
     })
 }
 

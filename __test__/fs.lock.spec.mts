@@ -1,0 +1,270 @@
+// File locks, contended by util-linux flock(1), Python's fcntl.lockf, a
+// second Node process and the same process's other open files; waits never
+// occupy the libuv threadpool and give up on an AbortSignal.
+
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
+import { once } from 'node:events'
+import { promises as fsp, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Readable } from 'node:stream'
+
+import test, { type ExecutionContext } from 'ava'
+
+import { OwnedFd } from 'sysix'
+import { flock, flockSync, getLock, lock, lockSync, openSync } from 'sysix/fs'
+import { inChild, tempDir } from './helpers.mjs'
+
+function lockFile(t: ExecutionContext): string {
+  const path = join(tempDir(t), 'lock')
+  writeFileSync(path, 'x'.repeat(4096))
+  return path
+}
+
+/** Whether util-linux `flock -n` can take the lock now (exit 0), in a process of its own. */
+function flockFree(path: string, shared = false): boolean {
+  return spawnSync('flock', [shared ? '-s' : '-x', '-n', path, 'true']).status === 0
+}
+
+/** A process that holds a lock until killed, started once it holds it (it prints `held`). */
+async function holder(t: ExecutionContext, command: string, args: string[]): Promise<ChildProcess> {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] })
+  t.teardown(() => child.kill('SIGKILL'))
+  let output = ''
+  for await (const chunk of child.stdout as Readable) {
+    output += chunk
+    if (output.includes('held')) break
+  }
+  return child
+}
+
+// -o: the lock stays with flock(1) itself, so that killing it releases the lock.
+const flockHolder = (t: ExecutionContext, path: string) => holder(t, 'flock', ['-x', '-o', path, 'sh', '-c', 'echo held; exec sleep 60'])
+
+/** A Python process holding a POSIX lockf write lock on [start, start + length). */
+const lockfHolder = (t: ExecutionContext, path: string, start: number, length: number) =>
+  holder(t, 'python3', [
+    '-c',
+    `import fcntl, os, sys, time
+f = open(${JSON.stringify(path)}, 'r+')
+fcntl.lockf(f, fcntl.LOCK_EX, ${length}, ${start})
+print('held', flush=True)
+time.sleep(60)`,
+  ])
+
+test('flockSync: an exclusive lock shuts flock(1) out until unlocked; shared locks share', (t) => {
+  const path = lockFile(t)
+  using fd = openSync(path, 'r')
+  flockSync(fd, 'exclusive')
+  t.false(flockFree(path), 'flock -n fails while we hold it')
+  flockSync(fd, 'shared')
+  t.true(flockFree(path, true), 'a shared lock admits flock -s')
+  t.false(flockFree(path), 'but not flock -x')
+  flockSync(fd, 'unlock')
+  t.true(flockFree(path))
+})
+
+test('flockSync nonBlocking against a lock flock(1) holds: EAGAIN at once', async (t) => {
+  const path = lockFile(t)
+  await flockHolder(t, path)
+  using fd = openSync(path, 'r')
+  t.like(
+    t.throws(() => flockSync(fd, 'exclusive', { nonBlocking: true })),
+    { code: 'EAGAIN', syscall: 'flock' },
+  )
+  await t.throwsAsync(flock(fd, 'shared', { nonBlocking: true }), { code: 'EAGAIN' })
+})
+
+test('flock waits for flock(1) to let go, then holds the lock', async (t) => {
+  const path = lockFile(t)
+  const other = await flockHolder(t, path)
+  using fd = openSync(path, 'r')
+  let taken = false
+  const waiting = flock(fd, 'exclusive').then(() => (taken = true))
+  await new Promise((resolve) => setTimeout(resolve, 100))
+  t.false(taken, 'still waiting')
+  other.kill('SIGKILL')
+  await waiting
+  t.true(taken)
+  t.false(flockFree(path), 'now we hold it')
+})
+
+test.serial('16 waiting flocks leave the libuv threadpool free: fs.promises.readFile still completes', async (t) => {
+  const path = lockFile(t)
+  const other = await flockHolder(t, path)
+  const fds = Array.from({ length: 16 }, () => openSync(path, 'r'))
+  t.teardown(() => {
+    for (const fd of fds) fd.close()
+  })
+  const order: number[] = []
+  const waits = fds.map((fd, i) =>
+    flock(fd, 'exclusive').then(() => {
+      order.push(i)
+      flockSync(fd, 'unlock')
+    }),
+  )
+  await new Promise((resolve) => setTimeout(resolve, 100))
+  const started = Date.now()
+  const reads = await Promise.all(Array.from({ length: 8 }, () => fsp.readFile(path, 'utf8')))
+  const elapsed = Date.now() - started
+  t.is(reads.length, 8)
+  t.true(elapsed < 2000, `readFile took ${elapsed} ms with 16 locks waiting`)
+  t.is(order.length, 0, 'none took the lock while flock(1) held it')
+  other.kill('SIGKILL')
+  await Promise.all(waits)
+  t.is(order.length, 16, 'each took it in turn once it was free')
+})
+
+test('a waiting flock gives up on its AbortSignal: AbortError with the reason, and no lock taken', async (t) => {
+  const path = lockFile(t)
+  const other = await flockHolder(t, path)
+  using fd = openSync(path, 'r')
+  const controller = new AbortController()
+  const waiting = flock(fd, 'exclusive', { signal: controller.signal })
+  await new Promise((resolve) => setTimeout(resolve, 50))
+  const reason = new Error('no longer needed')
+  const aborted = Date.now()
+  controller.abort(reason)
+  const error = await t.throwsAsync(waiting, { name: 'AbortError', message: 'The operation was aborted' })
+  t.is((error as Error & { code: string }).code, 'ABORT_ERR')
+  t.is(error.cause, reason)
+  t.true(Date.now() - aborted < 500, 'promptly')
+  other.kill('SIGKILL')
+  await once(other, 'exit')
+  t.true(flockFree(path), 'the abandoned wait did not take the lock')
+  const already = AbortSignal.abort('before')
+  await t.throwsAsync(flock(fd, 'exclusive', { signal: already }), { name: 'AbortError' })
+  await t.throwsAsync(flock(fd, 'exclusive', { signal: 'yes' as never }), { instanceOf: TypeError })
+})
+
+test("byte-range locks: Python lockf sees ours, getLock reports Python's with its pid", async (t) => {
+  const path = lockFile(t)
+  using fd = openSync(path, 'r+')
+  lockSync(fd, { type: 'write', start: 0, length: 10 })
+  const probe = spawnSync(
+    'python3',
+    [
+      '-c',
+      `import fcntl, sys
+f = open(${JSON.stringify(path)}, 'r+')
+def attempt(start, length):
+    try:
+        fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB, length, start)
+        fcntl.lockf(f, fcntl.LOCK_UN, length, start)
+        return 'free'
+    except OSError:
+        return 'held'
+print(attempt(0, 10), attempt(5, 1), attempt(10, 10))`,
+    ],
+    { encoding: 'utf8' },
+  )
+  t.is(probe.stdout.trim(), 'held held free')
+  const python = await lockfHolder(t, path, 100, 20)
+  const holder = getLock(fd, { type: 'read', start: 0, length: 0 })
+  t.deepEqual(holder, { type: 'write', start: 100, length: 20, pid: python.pid })
+  t.is(getLock(fd, { type: 'write', start: 0, length: 50 }), null, 'our own lock is not in our way')
+  t.like(
+    t.throws(() => lockSync(fd, { type: 'read', start: 110, length: 1 })),
+    { code: 'EAGAIN', syscall: 'fcntl' },
+  )
+  let taken = false
+  const waiting = lock(fd, { type: 'write', start: 105, length: 5, wait: true }).then(() => (taken = true))
+  await new Promise((resolve) => setTimeout(resolve, 100))
+  t.false(taken)
+  python.kill('SIGKILL')
+  await waiting
+  t.true(taken)
+})
+
+test('locks of two opens of one file in one process contend (they belong to the open file, not the process)', (t) => {
+  const path = lockFile(t)
+  using a = openSync(path, 'r+')
+  using b = openSync(path, 'r+')
+  lockSync(a, { type: 'write', start: 0, length: 100 })
+  t.like(
+    t.throws(() => lockSync(b, { type: 'write', start: 50, length: 1 })),
+    { code: 'EAGAIN' },
+  )
+  t.deepEqual(getLock(b, { type: 'read', start: 0, length: 0 }), { type: 'write', start: 0, length: 100, pid: null })
+  const dup = a.dup()
+  t.notThrows(() => lockSync(dup, { type: 'write', start: 0, length: 1 }), 'a duplicate shares the open file and its locks')
+  dup.close()
+  t.like(
+    t.throws(() => lockSync(b, { type: 'read', start: 0, length: 1 })),
+    { code: 'EAGAIN' },
+    'closing a duplicate drops nothing',
+  )
+  lockSync(a, { type: 'unlock', start: 0, length: 0 })
+  t.notThrows(() => lockSync(b, { type: 'write', start: 0, length: 0 }))
+})
+
+test('a second Node process contends for a byte range, and a waiting lock gives up on abort', async (t) => {
+  const path = lockFile(t)
+  const child = spawn(
+    process.execPath,
+    [
+      '-e',
+      `const { lockSync, openSync } = require(process.argv[1] + '/dist/lib/fs');
+       const fd = openSync(process.argv[2], 'r+');
+       lockSync(fd, { type: 'write', start: 1 << 30, length: 1 << 20 });
+       console.log('held');
+       setTimeout(() => {}, 60000);`,
+      join(import.meta.dirname, '..'),
+      path,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  )
+  t.teardown(() => child.kill('SIGKILL'))
+  for await (const chunk of child.stdout) {
+    if (String(chunk).includes('held')) break
+  }
+  using fd = openSync(path, 'r+')
+  t.like(getLock(fd, { type: 'read', start: 0, length: 0 }), { type: 'write', start: 1 << 30, length: 1 << 20, pid: null })
+  const controller = new AbortController()
+  const waiting = lock(fd, { type: 'read', start: (1 << 30) + 5, length: 1, wait: true, signal: controller.signal })
+  setTimeout(() => controller.abort(), 50)
+  await t.throwsAsync(waiting, { name: 'AbortError' })
+  child.kill('SIGKILL')
+  await once(child, 'exit')
+  t.notThrows(() => lockSync(fd, { type: 'write', start: 1 << 30, length: 1 }), 'free once the other process is gone')
+})
+
+test('a worker terminated while it waits for a lock: the wait ends and its descriptors close', (t) => {
+  const dir = tempDir(t)
+  const path = join(dir, 'lock')
+  writeFileSync(path, '')
+  const result = inChild<{ before: number; after: number }>(
+    `const { Worker } = require('worker_threads');
+     const fs = require('fs');
+     const count = () => fs.readdirSync('/proc/self/fd').length;
+     (async () => {
+       const warm = new Worker('', { eval: true }); await require('events').once(warm, 'exit');
+       const holder = require('child_process').spawn('flock', ['-x', ${JSON.stringify(path)}, 'sleep', '60'], { stdio: 'ignore' });
+       await new Promise((r) => setTimeout(r, 200));
+       const before = count();
+       const w = new Worker(\`
+         const { flock, openSync } = require(\${JSON.stringify(sysixRoot + '/dist/lib/fs')});
+         const fd = openSync(\${JSON.stringify(${JSON.stringify(path)})}, 'r');
+         flock(fd, 'exclusive');
+         require('worker_threads').parentPort.postMessage('waiting');
+       \`, { eval: true });
+       await require('events').once(w, 'message');
+       await new Promise((r) => setTimeout(r, 100));
+       await w.terminate();
+       await new Promise((r) => setTimeout(r, 100));
+       const after = count();
+       holder.kill('SIGKILL');
+       report({ before, after });
+     })();`,
+  )
+  t.is(result.after, result.before)
+})
+
+test('bad arguments are refused before any system call', async (t) => {
+  const path = lockFile(t)
+  using fd = OwnedFd.fromRaw(openSync(path, 'r').intoRaw())
+  t.throws(() => flockSync(fd, 'everything' as never), { instanceOf: TypeError, code: 'ERR_INVALID_ARG_VALUE' })
+  t.throws(() => lockSync(fd, { type: 'write', start: -1 }), { instanceOf: RangeError })
+  t.throws(() => lockSync(fd, { type: 'write', length: 2n ** 63n }), { instanceOf: RangeError })
+  t.throws(() => lockSync(fd, {} as never), { instanceOf: TypeError })
+  await t.throwsAsync(lock(fd, { type: 'read', wait: true, signal: {} as never }), { instanceOf: TypeError })
+})
