@@ -192,7 +192,7 @@ export async function sendfile(
 /**
  * Makes `destFd`'s file share all of `srcFd`'s extents (`FICLONE`): an
  * instant copy that takes no space until either changes, on Btrfs, XFS,
- * bcachefs, OCFS2. Where the filesystem cannot, it fails (`EOPNOTSUPP`,
+ * bcachefs, OCFS2. Where the filesystem cannot, it fails (`ENOTSUP`,
  * `EXDEV` across filesystems, `EINVAL`) and copies nothing: fall back to
  * {@link copyFileRangeSync} yourself if you want a copy.
  *

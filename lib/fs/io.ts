@@ -5,7 +5,7 @@ import { types } from 'node:util'
 import { native } from '../binding'
 import { invalidArgType } from '../errors'
 import { type FdLike, toFd } from '../fd'
-import { validateInteger, validateOffset, validateOptionalOffset, validateOptions } from '../validate'
+import { validateBoolean, validateInteger, validateOffset, validateOptionalOffset, validateOptions } from '../validate'
 import { constants } from './common'
 
 /** Memory to read into or write from: a `Buffer`, any `TypedArray` or a `DataView`, used where it lies (its `byteOffset` and `byteLength`), never copied. */
@@ -154,13 +154,13 @@ function target(value: unknown, syscall: string): number {
  * @see https://man7.org/linux/man-pages/man2/dup.2.html
  */
 export function dup2(fd: FdLike, newFd: FdLike): void {
-  native.dup3(toFd(fd, 'fd', 'dup2'), target(newFd, 'dup2'), false)
+  native.dup2(toFd(fd, 'fd', 'dup2'), target(newFd, 'dup2'))
 }
 
 /** {@link dup2}, with `newFd` close-on-exec unless `cloexec: false` (`dup3`); `fd` and `newFd` must differ. */
 export function dup3(fd: FdLike, newFd: FdLike, options?: { cloexec?: boolean }): void {
-  const { cloexec = true } = validateOptions(options)
-  native.dup3(toFd(fd, 'fd', 'dup3'), target(newFd, 'dup3'), cloexec === true)
+  const cloexec = validateBoolean(validateOptions(options).cloexec, 'options.cloexec', true)
+  native.dup3(toFd(fd, 'fd', 'dup3'), target(newFd, 'dup3'), cloexec)
 }
 
 /**

@@ -210,8 +210,9 @@ export async function unlinkat(dir: Dir, path: PathLike, options?: { removeDir?:
 
 /**
  * Changes the mode of `path` relative to `dir`. A symlink's own mode
- * (`followSymlinks: false`) needs Linux 6.6 and is refused by most
- * filesystems (`EOPNOTSUPP`).
+ * (`followSymlinks: false`, `fchmodat2`) needs Linux 6.6 (`ENOSYS` before)
+ * and is refused by most filesystems: `code` `'ENOTSUP'` (errno
+ * `EOPNOTSUPP`, which Linux gives the same number), as in Node's `fs`.
  *
  * @see https://man7.org/linux/man-pages/man2/chmod.2.html
  */
@@ -269,9 +270,11 @@ function fileData(data: unknown): NodeJS.ArrayBufferView {
  * Replaces (or creates) the file at `path` with `data`, whole or not at
  * all: a reader, or a crash at any moment, sees the old file or the new
  * one, never part of either. The data is written to an unnamed `O_TMPFILE`
- * file in the same directory, which gets a temporary name and is renamed
- * over `path` (where `O_TMPFILE` is not supported, a named temporary file
- * `.<name>.sysix-*`, which a crash could leave behind).
+ * file in the same directory (where `O_TMPFILE` is not supported, a named
+ * temporary file), which gets a temporary name `.<name>.sysix-*` and is
+ * renamed over `path`. A crash in the moment between the two (or, without
+ * `O_TMPFILE`, while writing) leaves that temporary name behind: Linux
+ * cannot link a file over an existing name.
  *
  * @see https://man7.org/linux/man-pages/man2/open.2.html (`O_TMPFILE`)
  */

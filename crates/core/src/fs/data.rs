@@ -101,7 +101,7 @@ pub fn sendfile(
 
 /// `ioctl(dest, FICLONE, src)`—Makes `dest` share all of `src`'s extents
 /// (a reflink): an instant copy on Btrfs, XFS and others. Where the
-/// filesystem cannot, this fails (`EOPNOTSUPP`, `EXDEV` across filesystems,
+/// filesystem cannot, this fails (`EOPNOTSUPP`, named `ENOTSUP` in Node; `EXDEV` across filesystems,
 /// `EINVAL`); it never falls back to copying.
 ///
 /// # References

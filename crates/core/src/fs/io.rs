@@ -94,22 +94,33 @@ pub fn pwritev2(
 /// # References
 ///  - [Linux `dup(2)`](https://man7.org/linux/man-pages/man2/dup.2.html)
 pub fn dup3(fd: BorrowedFd<'_>, target: RawFd, cloexec: bool) -> Result<()> {
-    // SAFETY: rustix takes the target as an `OwnedFd` it replaces in place;
-    // this one is never dropped (`ManuallyDrop`), so nothing is closed here
-    // that dup3 does not itself replace, and ownership of `target` stays
-    // with the caller.
-    let mut owned = ManuallyDrop::new(unsafe { OwnedFd::from_raw_fd(target) });
     let flags = if cloexec {
         DupFlags::CLOEXEC
     } else {
         DupFlags::empty()
     };
-    if !cloexec && std::os::fd::AsRawFd::as_raw_fd(&fd) == target {
-        // dup2's case: nothing to do, but `fd` must be valid.
+    replace(fd, target, flags).syscall("dup3")
+}
+
+/// `dup2(fd, target)`—[`dup3`] without close-on-exec, except that `fd` and
+/// `target` may be equal: then nothing changes, but `fd` must be open.
+///
+/// # References
+///  - [Linux `dup(2)`](https://man7.org/linux/man-pages/man2/dup.2.html)
+pub fn dup2(fd: BorrowedFd<'_>, target: RawFd) -> Result<()> {
+    if std::os::fd::AsRawFd::as_raw_fd(&fd) == target {
         return rustix::io::fcntl_getfd(fd).map(drop).syscall("dup2");
     }
-    let syscall = if cloexec { "dup3" } else { "dup2" };
-    rustix::io::dup3(fd, &mut owned, flags).syscall(syscall)
+    replace(fd, target, DupFlags::empty()).syscall("dup2")
+}
+
+fn replace(fd: BorrowedFd<'_>, target: RawFd, flags: DupFlags) -> rustix::io::Result<()> {
+    // SAFETY: rustix takes the target as an `OwnedFd` it replaces in place;
+    // this one is never dropped (`ManuallyDrop`), so nothing is closed here
+    // that dup3 does not itself replace, and ownership of `target` stays
+    // with the caller.
+    let mut owned = ManuallyDrop::new(unsafe { OwnedFd::from_raw_fd(target) });
+    rustix::io::dup3(fd, &mut owned, flags)
 }
 
 /// `fcntl(fd, F_GETFD)`—The descriptor's flags (`FD_CLOEXEC`).
@@ -144,7 +155,18 @@ pub fn set_status_flags(fd: BorrowedFd<'_>, flags: OFlags) -> Result<()> {
 /// # References
 ///  - [Linux `ioctl_tty(2)`](https://man7.org/linux/man-pages/man2/TIOCINQ.2const.html)
 pub fn fionread(fd: BorrowedFd<'_>) -> Result<u64> {
-    rustix::io::ioctl_fionread(fd).syscall("ioctl")
+    // rustix's own `ioctl_fionread` reads the kernel's `int` as unsigned,
+    // so a negative count (a position past a file's end) would come back
+    // as a huge one; ask for the `int` itself.
+    const FIONREAD: rustix::ioctl::Opcode = linux_raw_sys::ioctl::FIONREAD as _;
+    // SAFETY: FIONREAD's argument is a pointer to one `int` it writes,
+    // which is what this getter passes and reads back.
+    let count = unsafe {
+        rustix::ioctl::ioctl(fd, rustix::ioctl::Getter::<FIONREAD, libc::c_int>::new())
+    }
+    .syscall("ioctl")?;
+    // Past the end of a file the kernel answers with a negative count.
+    Ok(u64::try_from(count).unwrap_or(0))
 }
 
 #[cfg(test)]
@@ -193,6 +215,13 @@ mod tests {
                 .errno,
             rustix::io::Errno::INVAL
         );
-        dup3(reader.as_fd(), reader.as_raw_fd(), false).unwrap();
+        assert_eq!(
+            dup3(reader.as_fd(), reader.as_raw_fd(), false)
+                .unwrap_err()
+                .errno,
+            rustix::io::Errno::INVAL,
+            "dup3 refuses equal numbers whatever the flags"
+        );
+        dup2(reader.as_fd(), reader.as_raw_fd()).unwrap();
     }
 }

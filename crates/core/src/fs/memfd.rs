@@ -25,9 +25,14 @@ pub fn add_seals(fd: BorrowedFd<'_>, seals: SealFlags) -> Result<()> {
     rustix::fs::fcntl_add_seals(fd, seals).syscall("fcntl")
 }
 
-/// `fcntl(fd, F_GET_SEALS)`—The seals a file has.
+/// `fcntl(fd, F_GET_SEALS)`—The seals a file has: none for a file that
+/// cannot be sealed (anything but a memfd or a shmem file), where the
+/// kernel answers `EINVAL`.
 pub fn get_seals(fd: BorrowedFd<'_>) -> Result<SealFlags> {
-    rustix::fs::fcntl_get_seals(fd).syscall("fcntl")
+    match rustix::fs::fcntl_get_seals(fd) {
+        Err(rustix::io::Errno::INVAL) => Ok(SealFlags::empty()),
+        result => result.syscall("fcntl"),
+    }
 }
 
 #[cfg(test)]

@@ -112,10 +112,16 @@ pub fn mkdirat(dir: BorrowedFd<'_>, path: &Path, mode: u32) -> Result<()> {
 /// # References
 ///  - [Linux `mknod(2)`](https://man7.org/linux/man-pages/man2/mknod.2.html)
 pub fn mknodat(dir: BorrowedFd<'_>, path: &Path, mode: u32, dev: u64) -> Result<()> {
+    // A mode without a type creates a regular file, as mknod(2) says.
+    let kind = if mode & libc::S_IFMT == 0 {
+        FileType::RegularFile
+    } else {
+        FileType::from_raw_mode(mode)
+    };
     rustix::fs::mknodat(
         dir,
         path,
-        FileType::from_raw_mode(mode),
+        kind,
         Mode::from_raw_mode(mode),
         dev,
     )
@@ -149,22 +155,46 @@ pub fn unlinkat(dir: BorrowedFd<'_>, path: &Path, remove_dir: bool) -> Result<()
         .with_path(Some(path))
 }
 
-/// `fchmodat(dir, path, mode, flags)`—Changes a file's mode. A symlink's
-/// own mode (`follow` false) needs `fchmodat2` (Linux 6.6), and most
-/// filesystems refuse it with `EOPNOTSUPP`.
+/// `fchmodat(dir, path, mode, flags)`—Changes a file's mode. Without
+/// following a last symlink (`follow` false) this is `fchmodat2` (Linux
+/// 6.6; `ENOSYS` before): a regular file's mode changes, while most
+/// filesystems refuse to change a symlink's own mode (`ENOTSUP`).
 ///
 /// # References
 ///  - [Linux `chmod(2)`](https://man7.org/linux/man-pages/man2/chmod.2.html)
 pub fn fchmodat(dir: BorrowedFd<'_>, path: &Path, mode: u32, follow: bool) -> Result<()> {
-    let flags = if follow {
-        AtFlags::empty()
-    } else {
-        AtFlags::SYMLINK_NOFOLLOW
-    };
-    let syscall = if follow { "fchmodat" } else { "fchmodat2" };
-    rustix::fs::chmodat(dir, path, Mode::from_raw_mode(mode), flags)
-        .syscall(syscall)
+    if follow {
+        return rustix::fs::chmodat(dir, path, Mode::from_raw_mode(mode), AtFlags::empty())
+            .syscall("fchmodat")
+            .with_path(Some(path));
+    }
+    fchmodat2(dir, path, mode)
+        .syscall("fchmodat2")
         .with_path(Some(path))
+}
+
+/// rustix refuses `AT_SYMLINK_NOFOLLOW` without asking the kernel, which
+/// has taken it since `fchmodat2` (Linux 6.6).
+fn fchmodat2(dir: BorrowedFd<'_>, path: &Path, mode: u32) -> rustix::io::Result<()> {
+    let path = std::ffi::CString::new(std::os::unix::ffi::OsStrExt::as_bytes(path.as_os_str()))
+        .map_err(|_| Errno::INVAL)?;
+    // SAFETY: fchmodat2 takes a directory descriptor (open for the call),
+    // a NUL-terminated path (alive for the call), a mode and flags; it
+    // reads the path and writes nothing.
+    let result = unsafe {
+        libc::syscall(
+            linux_raw_sys::general::__NR_fchmodat2 as libc::c_long,
+            libc::c_long::from(dir.as_raw_fd()),
+            path.as_ptr(),
+            libc::c_long::from(mode),
+            libc::c_long::from(libc::AT_SYMLINK_NOFOLLOW),
+        )
+    };
+    if result == -1 {
+        Err(Errno::from_io_error(&std::io::Error::last_os_error()).unwrap_or(Errno::IO))
+    } else {
+        Ok(())
+    }
 }
 
 /// `fchownat(dir, path, uid, gid, flags)`—Changes a file's owner and group;
@@ -230,11 +260,13 @@ fn temporary_name(path: &Path) -> PathBuf {
 ///
 /// The data goes into an unnamed `O_TMPFILE` file in the same directory,
 /// which gets a temporary name (through `/proc/self/fd`, so no privilege is
-/// needed) and is renamed over `path`. If the process dies first, the
-/// unnamed file vanishes with it. Where `O_TMPFILE` is not supported
-/// (older kernels, some filesystems), a named temporary file is written
-/// instead; that one would be left behind by a crash, under a name that
-/// starts with `.` and contains `.sysix-`.
+/// needed) and is renamed over `path`. If the process dies while the data
+/// is written, the unnamed file vanishes with it. Where `O_TMPFILE` is not
+/// supported (older kernels, some filesystems), a named temporary file is
+/// written instead. Linux cannot link a file over an existing name, so
+/// either way the file has a temporary name for a moment: a crash in that
+/// moment (or, without `O_TMPFILE`, while writing) leaves it behind, whole,
+/// under a name that starts with `.<name>.sysix-`.
 ///
 /// # References
 ///  - [Linux `open(2)`, `O_TMPFILE`](https://man7.org/linux/man-pages/man2/open.2.html)

@@ -205,7 +205,7 @@ pub fn writev(
     )
 }
 
-/// `dup3(fd, target, cloexec ? O_CLOEXEC : 0)`, or `dup2` without `cloexec`.
+/// `dup3(fd, target, cloexec ? O_CLOEXEC : 0)`.
 #[napi]
 pub fn dup3(
     env: Env,
@@ -214,6 +214,16 @@ pub fn dup3(
     cloexec: bool,
 ) -> napi::Result<()> {
     sync(&env, io::dup3(fd.as_fd(), target.0, cloexec))
+}
+
+/// `dup2(fd, target)`.
+#[napi]
+pub fn dup2(
+    env: Env,
+    #[napi(ts_arg_type = "number")] fd: Fd,
+    #[napi(ts_arg_type = "number")] target: Fd,
+) -> napi::Result<()> {
+    sync(&env, io::dup2(fd.as_fd(), target.0))
 }
 
 /// `fcntl(fd, F_GETFD)`.
