@@ -281,248 +281,6 @@ export interface Filesystem {
 	/** Whether sub-second times were seen on the directory or its entries. */
 	nanosecondTimes: boolean;
 }
-interface FsConstants {
-	/** r" Open for reading only. */
-	O_RDONLY: number;
-	/** r" Open for writing only. */
-	O_WRONLY: number;
-	/** r" Open for reading and writing. */
-	O_RDWR: number;
-	/** r" The access-mode bits. */
-	O_ACCMODE: number;
-	/** r" Create the file if it does not exist. */
-	O_CREAT: number;
-	/** r" With `O_CREAT`: fail if it exists. */
-	O_EXCL: number;
-	/** r" Do not make a terminal the controlling terminal. */
-	O_NOCTTY: number;
-	/** r" Truncate to length 0. */
-	O_TRUNC: number;
-	/** r" Every write goes to the end. */
-	O_APPEND: number;
-	/** r" Never wait: `EAGAIN` instead. */
-	O_NONBLOCK: number;
-	/** r" Writes complete with their data on the device. */
-	O_DSYNC: number;
-	/** r" Writes complete with data and metadata on the device. */
-	O_SYNC: number;
-	/** r" Bypass the page cache (aligned I/O; see `dioMemAlign`). */
-	O_DIRECT: number;
-	/** r" Fail unless a directory. */
-	O_DIRECTORY: number;
-	/** r" Fail on a final symlink (`ELOOP`), or with `O_PATH` open the link itself. */
-	O_NOFOLLOW: number;
-	/** r" Do not update the access time (owner or `CAP_FOWNER` only). */
-	O_NOATIME: number;
-	/** r" Close on exec (sysix sets it on every descriptor). */
-	O_CLOEXEC: number;
-	/** r" A descriptor that only names the file (no reading or writing). */
-	O_PATH: number;
-	/** r" An unnamed file in the directory given (name it with `linkat`). */
-	O_TMPFILE: number;
-	/** r" Signal-driven I/O. */
-	O_ASYNC: number;
-	/** r" `openat2`: stay beneath the directory (`EXDEV` otherwise). */
-	RESOLVE_BENEATH: number;
-	/** r" `openat2`: treat the directory as `/`. */
-	RESOLVE_IN_ROOT: number;
-	/** r" `openat2`: follow no symlink at all. */
-	RESOLVE_NO_SYMLINKS: number;
-	/** r" `openat2`: follow no magic link (`/proc/self/fd/N`, `/proc/self/root`). */
-	RESOLVE_NO_MAGICLINKS: number;
-	/** r" `openat2`: cross no mount point. */
-	RESOLVE_NO_XDEV: number;
-	/** r" `openat2`: only from the dentry cache (`EAGAIN` otherwise). */
-	RESOLVE_CACHED: number;
-	/** r" The current directory, as the directory of the `*at` calls. */
-	AT_FDCWD: number;
-	/** r" `access`: the file exists. */
-	F_OK: number;
-	/** r" `access`: it may be read. */
-	R_OK: number;
-	/** r" `access`: it may be written. */
-	W_OK: number;
-	/** r" `access`: it may be executed (or searched). */
-	X_OK: number;
-	/** r" The file-type bits of a mode. */
-	S_IFMT: number;
-	/** r" A regular file. */
-	S_IFREG: number;
-	/** r" A directory. */
-	S_IFDIR: number;
-	/** r" A symlink. */
-	S_IFLNK: number;
-	/** r" A FIFO. */
-	S_IFIFO: number;
-	/** r" A socket. */
-	S_IFSOCK: number;
-	/** r" A character device. */
-	S_IFCHR: number;
-	/** r" A block device. */
-	S_IFBLK: number;
-	/** r" `statx`: the file type. */
-	STATX_TYPE: number;
-	/** r" `statx`: the permission bits. */
-	STATX_MODE: number;
-	/** r" `statx`: the link count. */
-	STATX_NLINK: number;
-	/** r" `statx`: the owner. */
-	STATX_UID: number;
-	/** r" `statx`: the group. */
-	STATX_GID: number;
-	/** r" `statx`: the access time. */
-	STATX_ATIME: number;
-	/** r" `statx`: the modification time. */
-	STATX_MTIME: number;
-	/** r" `statx`: the change time. */
-	STATX_CTIME: number;
-	/** r" `statx`: the inode number. */
-	STATX_INO: number;
-	/** r" `statx`: the size. */
-	STATX_SIZE: number;
-	/** r" `statx`: the blocks allocated. */
-	STATX_BLOCKS: number;
-	/** r" `statx`: everything `stat` reports. */
-	STATX_BASIC_STATS: number;
-	/** r" `statx`: the birth time. */
-	STATX_BTIME: number;
-	/** r" `statx`: the mount id. */
-	STATX_MNT_ID: number;
-	/** r" `statx`: the direct I/O alignments. */
-	STATX_DIOALIGN: number;
-	/** r" `statx`: all of the basic fields and the birth time. */
-	STATX_ALL: number;
-	/** r" A compressed file. */
-	STATX_ATTR_COMPRESSED: number;
-	/** r" An immutable file (`chattr +i`). */
-	STATX_ATTR_IMMUTABLE: number;
-	/** r" An append-only file (`chattr +a`). */
-	STATX_ATTR_APPEND: number;
-	/** r" Not to be dumped (`chattr +d`). */
-	STATX_ATTR_NODUMP: number;
-	/** r" An encrypted file. */
-	STATX_ATTR_ENCRYPTED: number;
-	/** r" An automount trigger. */
-	STATX_ATTR_AUTOMOUNT: number;
-	/** r" The root of a mount. */
-	STATX_ATTR_MOUNT_ROOT: number;
-	/** r" A file protected by fs-verity. */
-	STATX_ATTR_VERITY: number;
-	/** r" A file accessed directly (DAX). */
-	STATX_ATTR_DAX: number;
-	/** r" Close on exec, as a descriptor flag. */
-	FD_CLOEXEC: number;
-	/** r" `preadv2`/`pwritev2`: poll for completion (polled I/O). */
-	RWF_HIPRI: number;
-	/** r" `pwritev2`: as `O_DSYNC`, for this write. */
-	RWF_DSYNC: number;
-	/** r" `pwritev2`: as `O_SYNC`, for this write. */
-	RWF_SYNC: number;
-	/** r" `preadv2`: fail with `EAGAIN` rather than wait for the device. */
-	RWF_NOWAIT: number;
-	/** r" `pwritev2`: as `O_APPEND`, for this write. */
-	RWF_APPEND: number;
-	/** r" inotify: read. */
-	IN_ACCESS: number;
-	/** r" inotify: written. */
-	IN_MODIFY: number;
-	/** r" inotify: metadata changed. */
-	IN_ATTRIB: number;
-	/** r" inotify: a file open for writing was closed. */
-	IN_CLOSE_WRITE: number;
-	/** r" inotify: a file not open for writing was closed. */
-	IN_CLOSE_NOWRITE: number;
-	/** r" inotify: either close. */
-	IN_CLOSE: number;
-	/** r" inotify: opened. */
-	IN_OPEN: number;
-	/** r" inotify: renamed away from a watched directory. */
-	IN_MOVED_FROM: number;
-	/** r" inotify: renamed into a watched directory. */
-	IN_MOVED_TO: number;
-	/** r" inotify: either half of a rename. */
-	IN_MOVE: number;
-	/** r" inotify: created in a watched directory. */
-	IN_CREATE: number;
-	/** r" inotify: deleted from a watched directory. */
-	IN_DELETE: number;
-	/** r" inotify: the watched file itself was deleted. */
-	IN_DELETE_SELF: number;
-	/** r" inotify: the watched file itself was moved. */
-	IN_MOVE_SELF: number;
-	/** r" inotify: every event. */
-	IN_ALL_EVENTS: number;
-	/** r" inotify: watch only if a directory. */
-	IN_ONLYDIR: number;
-	/** r" inotify: do not follow a final symlink. */
-	IN_DONT_FOLLOW: number;
-	/** r" inotify: no events for children once unlinked. */
-	IN_EXCL_UNLINK: number;
-	/** r" inotify: fail if the path is watched already. */
-	IN_MASK_CREATE: number;
-	/** r" inotify: add to an existing watch's mask. */
-	IN_MASK_ADD: number;
-	/** r" inotify: one event, then the watch ends. */
-	IN_ONESHOT: number;
-	/** r" inotify event: the filesystem was unmounted. */
-	IN_UNMOUNT: number;
-	/** r" inotify event: events were lost. */
-	IN_Q_OVERFLOW: number;
-	/** r" inotify event: the watch ended. */
-	IN_IGNORED: number;
-	/** r" inotify event: about a directory. */
-	IN_ISDIR: number;
-	/** r" `statfs` flags: mounted read-only. */
-	ST_RDONLY: number;
-	/** r" `statfs` flags: set-user-id bits ignored. */
-	ST_NOSUID: number;
-	/** r" `statfs` flags: device files refused. */
-	ST_NODEV: number;
-	/** r" `statfs` flags: no program may be executed. */
-	ST_NOEXEC: number;
-	/** r" `statfs` flags: writes are synchronous. */
-	ST_SYNCHRONOUS: number;
-	/** r" `statfs` flags: access times not updated. */
-	ST_NOATIME: number;
-	/** r" `statfs` flags: directory access times not updated. */
-	ST_NODIRATIME: number;
-	/** r" `statfs` flags: access times updated relative to modification. */
-	ST_RELATIME: number;
-	/** r" `renameat2`: fail if the new name exists. */
-	RENAME_NOREPLACE: number;
-	/** r" `renameat2`: swap the two names. */
-	RENAME_EXCHANGE: number;
-	/** r" `renameat2`: leave a whiteout. */
-	RENAME_WHITEOUT: number;
-	/** r" `fallocate`: do not change the file size. */
-	FALLOC_FL_KEEP_SIZE: number;
-	/** r" `fallocate`: free the range, leaving a hole (with `KEEP_SIZE`). */
-	FALLOC_FL_PUNCH_HOLE: number;
-	/** r" `fallocate`: remove the range, shifting the rest down. */
-	FALLOC_FL_COLLAPSE_RANGE: number;
-	/** r" `fallocate`: zero the range. */
-	FALLOC_FL_ZERO_RANGE: number;
-	/** r" `fallocate`: insert a hole, shifting the rest up. */
-	FALLOC_FL_INSERT_RANGE: number;
-	/** r" `memfd_create`: allow seals. */
-	MFD_ALLOW_SEALING: number;
-	/** r" `memfd_create`: back the file with huge pages. */
-	MFD_HUGETLB: number;
-	/** r" Seal: no more seals. */
-	F_SEAL_SEAL: number;
-	/** r" Seal: the file may not shrink. */
-	F_SEAL_SHRINK: number;
-	/** r" Seal: the file may not grow. */
-	F_SEAL_GROW: number;
-	/** r" Seal: no writes at all. */
-	F_SEAL_WRITE: number;
-	/** r" Seal: no new writable mappings or writes (existing mappings stay). */
-	F_SEAL_FUTURE_WRITE: number;
-	/** r" `setxattr`: only create, fail if it exists. */
-	XATTR_CREATE: number;
-	/** r" `setxattr`: only replace, fail if it does not exist. */
-	XATTR_REPLACE: number;
-}
 /** The running kernel, as `uname` shows it. */
 export interface Kernel {
 	/** `uname -s`. */
@@ -648,7 +406,21 @@ declare enum StatxSlot {
 	/** Direct I/O offset alignment. */
 	DioOffsetAlign = 29,
 	/** 1 when the direct I/O alignments were reported. */
-	HasDioAlign = 30
+	HasDioAlign = 30,
+	/** The access time in nanoseconds since the epoch, when `NsFit` is 1. */
+	AtimeNs = 31,
+	/** The modification time in nanoseconds, when `NsFit` is 1. */
+	MtimeNs = 32,
+	/** The change time in nanoseconds, when `NsFit` is 1. */
+	CtimeNs = 33,
+	/** The birth time in nanoseconds, when `NsFit` is 1. */
+	BtimeNs = 34,
+	/**
+	 * 1 when every time fits a 64-bit count of nanoseconds (years 1678 to
+	 * 2262), so that the `*Ns` slots hold them; otherwise use the
+	 * seconds and nanoseconds slots.
+	 */
+	NsFit = 35
 }
 /**
  * The number of CPUs this process may really use: the CPUs in its affinity
@@ -844,7 +616,128 @@ export declare function info(): SysixInfo;
  * `RESOLVE_*`, `AT_FDCWD`, `F_OK`..., `S_IF*`, `STATX_*` and `STATX_ATTR_*`,
  * `FD_CLOEXEC`, `RWF_*`, `IN_*`, `ST_*`.
  */
-export declare const constants: Readonly<FsConstants>;
+export declare const constants: Readonly<{
+	O_RDONLY: number;
+	O_WRONLY: number;
+	O_RDWR: number;
+	O_ACCMODE: number;
+	O_CREAT: number;
+	O_EXCL: number;
+	O_NOCTTY: number;
+	O_TRUNC: number;
+	O_APPEND: number;
+	O_NONBLOCK: number;
+	O_DSYNC: number;
+	O_SYNC: number;
+	O_DIRECT: number;
+	O_DIRECTORY: number;
+	O_NOFOLLOW: number;
+	O_NOATIME: number;
+	O_CLOEXEC: number;
+	O_PATH: number;
+	O_TMPFILE: number;
+	O_ASYNC: number;
+	RESOLVE_BENEATH: number;
+	RESOLVE_IN_ROOT: number;
+	RESOLVE_NO_SYMLINKS: number;
+	RESOLVE_NO_MAGICLINKS: number;
+	RESOLVE_NO_XDEV: number;
+	RESOLVE_CACHED: number;
+	AT_FDCWD: number;
+	F_OK: number;
+	R_OK: number;
+	W_OK: number;
+	X_OK: number;
+	S_IFMT: number;
+	S_IFREG: number;
+	S_IFDIR: number;
+	S_IFLNK: number;
+	S_IFIFO: number;
+	S_IFSOCK: number;
+	S_IFCHR: number;
+	S_IFBLK: number;
+	STATX_TYPE: number;
+	STATX_MODE: number;
+	STATX_NLINK: number;
+	STATX_UID: number;
+	STATX_GID: number;
+	STATX_ATIME: number;
+	STATX_MTIME: number;
+	STATX_CTIME: number;
+	STATX_INO: number;
+	STATX_SIZE: number;
+	STATX_BLOCKS: number;
+	STATX_BASIC_STATS: number;
+	STATX_BTIME: number;
+	STATX_MNT_ID: number;
+	STATX_DIOALIGN: number;
+	STATX_ALL: number;
+	STATX_ATTR_COMPRESSED: number;
+	STATX_ATTR_IMMUTABLE: number;
+	STATX_ATTR_APPEND: number;
+	STATX_ATTR_NODUMP: number;
+	STATX_ATTR_ENCRYPTED: number;
+	STATX_ATTR_AUTOMOUNT: number;
+	STATX_ATTR_MOUNT_ROOT: number;
+	STATX_ATTR_VERITY: number;
+	STATX_ATTR_DAX: number;
+	FD_CLOEXEC: number;
+	RWF_HIPRI: number;
+	RWF_DSYNC: number;
+	RWF_SYNC: number;
+	RWF_NOWAIT: number;
+	RWF_APPEND: number;
+	IN_ACCESS: number;
+	IN_MODIFY: number;
+	IN_ATTRIB: number;
+	IN_CLOSE_WRITE: number;
+	IN_CLOSE_NOWRITE: number;
+	IN_CLOSE: number;
+	IN_OPEN: number;
+	IN_MOVED_FROM: number;
+	IN_MOVED_TO: number;
+	IN_MOVE: number;
+	IN_CREATE: number;
+	IN_DELETE: number;
+	IN_DELETE_SELF: number;
+	IN_MOVE_SELF: number;
+	IN_ALL_EVENTS: number;
+	IN_ONLYDIR: number;
+	IN_DONT_FOLLOW: number;
+	IN_EXCL_UNLINK: number;
+	IN_MASK_CREATE: number;
+	IN_MASK_ADD: number;
+	IN_ONESHOT: number;
+	IN_UNMOUNT: number;
+	IN_Q_OVERFLOW: number;
+	IN_IGNORED: number;
+	IN_ISDIR: number;
+	ST_RDONLY: number;
+	ST_NOSUID: number;
+	ST_NODEV: number;
+	ST_NOEXEC: number;
+	ST_SYNCHRONOUS: number;
+	ST_NOATIME: number;
+	ST_NODIRATIME: number;
+	ST_RELATIME: number;
+	RENAME_NOREPLACE: number;
+	RENAME_EXCHANGE: number;
+	RENAME_WHITEOUT: number;
+	FALLOC_FL_KEEP_SIZE: number;
+	FALLOC_FL_PUNCH_HOLE: number;
+	FALLOC_FL_COLLAPSE_RANGE: number;
+	FALLOC_FL_ZERO_RANGE: number;
+	FALLOC_FL_INSERT_RANGE: number;
+	MFD_ALLOW_SEALING: number;
+	MFD_HUGETLB: number;
+	F_SEAL_SEAL: number;
+	F_SEAL_SHRINK: number;
+	F_SEAL_GROW: number;
+	F_SEAL_WRITE: number;
+	F_SEAL_FUTURE_WRITE: number;
+	XATTR_CREATE: number;
+	XATTR_REPLACE: number;
+}>;
 /** `constants.AT_FDCWD`: the current directory, as the directory of the `*at` calls. */
 export declare const AT_FDCWD: number;
 /** Open flags: a number of `constants.O_*` bits, or a Node string flag. */
@@ -1093,8 +986,9 @@ export declare function unlinkat(dir: Dir$1, path: PathLike, options?: {
 }): Promise<void>;
 /**
  * Changes the mode of `path` relative to `dir`. A symlink's own mode
- * (`followSymlinks: false`) needs Linux 6.6 and is refused by most
- * filesystems (`EOPNOTSUPP`).
+ * (`followSymlinks: false`, `fchmodat2`) needs Linux 6.6 (`ENOSYS` before)
+ * and is refused by most filesystems: `code` `'ENOTSUP'` (errno
+ * `EOPNOTSUPP`, which Linux gives the same number), as in Node's `fs`.
  *
  * @see https://man7.org/linux/man-pages/man2/chmod.2.html
  */
@@ -1129,9 +1023,11 @@ export interface WriteFileAtomicOptions {
  * Replaces (or creates) the file at `path` with `data`, whole or not at
  * all: a reader, or a crash at any moment, sees the old file or the new
  * one, never part of either. The data is written to an unnamed `O_TMPFILE`
- * file in the same directory, which gets a temporary name and is renamed
- * over `path` (where `O_TMPFILE` is not supported, a named temporary file
- * `.<name>.sysix-*`, which a crash could leave behind).
+ * file in the same directory (where `O_TMPFILE` is not supported, a named
+ * temporary file), which gets a temporary name `.<name>.sysix-*` and is
+ * renamed over `path`. A crash in the moment between the two (or, without
+ * `O_TMPFILE`, while writing) leaves that temporary name behind: Linux
+ * cannot link a file over an existing name.
  *
  * @see https://man7.org/linux/man-pages/man2/open.2.html (`O_TMPFILE`)
  */
@@ -1567,7 +1463,7 @@ export declare function sendfile(outFd: FdLike, inFd: FdLike, length: number | b
 /**
  * Makes `destFd`'s file share all of `srcFd`'s extents (`FICLONE`): an
  * instant copy that takes no space until either changes, on Btrfs, XFS,
- * bcachefs, OCFS2. Where the filesystem cannot, it fails (`EOPNOTSUPP`,
+ * bcachefs, OCFS2. Where the filesystem cannot, it fails (`ENOTSUP`,
  * `EXDEV` across filesystems, `EINVAL`) and copies nothing: fall back to
  * {@link copyFileRangeSync} yourself if you want a copy.
  *

@@ -4,25 +4,62 @@
 // 1.00 means sysix is faster.
 
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import {
+  closeSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync as nodeOpen,
+  readdirSync as nodeReaddir,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 import { Bench } from 'tinybench'
 
-import { cpuCount, fileTimesSync, pipe, sameFileSync, setFileTimesSync } from 'sysix'
+import { cpuCount, fileTimes, fileTimesSync, OwnedFd, pipe, sameFileSync, setFileTimesSync } from 'sysix'
+import { copyFileRangeSync, flockSync, openSync, readdirSync, STATX_LEN, statxSync } from 'sysix/fs'
+import { fsExt } from './fs-ext.mjs'
 import { koffiCalls } from './koffi.mjs'
 
 const dir = mkdtempSync(join(tmpdir(), 'sysix-bench-'))
 const file = join(dir, 'file')
 writeFileSync(file, '')
+const bigDir = join(dir, 'many')
+mkdirSync(bigDir)
+for (let i = 0; i < 10_000; i++) writeFileSync(join(bigDir, `entry-${i}`), '')
+const source = join(dir, 'source')
+writeFileSync(source, Buffer.alloc(1 << 20, 7))
+const dest = join(dir, 'dest')
+const into = new BigInt64Array(STATX_LEN)
+const lockFd = openSync(file, 'r')
+const nodeLockFd = nodeOpen(file, 'r')
+const ext = fsExt()
+if (ext === undefined) {
+  console.warn('fs-ext could not be built here (node-gyp and Node headers): its flock column is left out')
+}
+const owned = OwnedFd.fromRaw(nodeOpen(file, 'r'))
+const plainFd = nodeOpen(file, 'r')
+
+/** A whole-file copy made of sysix calls, as fs.copyFileSync makes it of its own. */
+function copyWithSysix(): void {
+  using input = openSync(source, 'r')
+  using output = openSync(dest, 'w')
+  while (copyFileRangeSync(input, output, 1 << 30) > 0) {}
+}
 
 interface Case {
   name: string
   sysix: () => unknown
   node?: { name: string; run: () => unknown }
   koffi?: () => unknown
+  /** The contender when it is neither Node core nor koffi (fs-ext, or sysix itself another way). */
+  other?: { name: string; run: () => unknown }
   c?: string
 }
 
@@ -80,6 +117,50 @@ const cases: Case[] = [
     koffi: ffi && (() => ffi.sameFile(file, file)),
     c: 'same_file',
   },
+  {
+    name: 'statxSync(path)',
+    sysix: () => statxSync(file),
+    node: { name: 'fs.statSync(path, { bigint: true })', run: () => statSync(file, { bigint: true }) },
+    c: 'statx_all',
+  },
+  {
+    name: 'statxSync(path, {}, into)',
+    sysix: () => statxSync(file, undefined, into),
+    node: { name: 'fs.statSync(path, { bigint: true })', run: () => statSync(file, { bigint: true }) },
+    c: 'statx_all',
+  },
+  {
+    name: 'readdirSync(10,000 entries)',
+    sysix: () => readdirSync(bigDir),
+    node: { name: 'fs.readdirSync(d, { withFileTypes: true })', run: () => nodeReaddir(bigDir, { withFileTypes: true }) },
+    c: 'getdents64',
+  },
+  {
+    name: 'copy 1 MiB: openSync + copyFileRangeSync',
+    sysix: copyWithSysix,
+    node: { name: 'fs.copyFileSync(src, dest)', run: () => copyFileSync(source, dest) },
+    c: 'copy_file_range',
+  },
+  {
+    name: "flockSync(fd, 'exclusive') + 'unlock'",
+    sysix: () => {
+      flockSync(lockFd, 'exclusive')
+      flockSync(lockFd, 'unlock')
+    },
+    other: ext && {
+      name: "fs-ext flockSync(fd, 'ex') + 'un'",
+      run: () => {
+        ext.flockSync(nodeLockFd, 'ex')
+        ext.flockSync(nodeLockFd, 'un')
+      },
+    },
+    c: 'flock',
+  },
+  {
+    name: 'await fileTimes(ownedFd) (leased)',
+    sysix: () => fileTimes(owned),
+    other: { name: 'await fileTimes(number) (duplicated)', run: () => fileTimes(plainFd) },
+  },
 ]
 
 /** ns/op of each C case, or an empty map if there is no C compiler. */
@@ -95,18 +176,21 @@ function cBaseline(): Map<string, number> {
     console.warn('no C compiler (cc): the C column is left out')
     return new Map()
   }
-  const lines = execFileSync(binary, [file], { encoding: 'utf8' }).trim().split('\n')
+  const lines = execFileSync(binary, [file, bigDir, source, dest], { encoding: 'utf8' }).trim().split('\n')
   return new Map(lines.map((line) => [line.split(' ')[0], Number(line.split(' ')[1])]))
 }
 
 const bench = new Bench({ time: 1500, warmupTime: 300 })
-for (const { name, sysix, node, koffi } of cases) {
+for (const { name, sysix, node, koffi, other } of cases) {
   bench.add(`sysix ${name}`, sysix)
-  if (node) {
+  if (node && !bench.getTask(`node ${node.name}`)) {
     bench.add(`node ${node.name}`, node.run)
   }
   if (koffi) {
     bench.add(`koffi ${name}`, koffi)
+  }
+  if (other) {
+    bench.add(`other ${other.name}`, other.run)
   }
 }
 await bench.run()
@@ -123,17 +207,18 @@ const nsPerOp = (name: string): number => {
 }
 
 const ratio = (ours: number, theirs: number | undefined): string => (theirs ? (ours / theirs).toFixed(2) : '')
-const rows = cases.map(({ name, node, koffi, c: cName }) => {
+const rows = cases.map(({ name, node, koffi, other, c: cName }) => {
   const ours = nsPerOp(`sysix ${name}`)
-  const viaNode = node ? nsPerOp(`node ${node.name}`) : undefined
+  const versus = node ?? other
+  const viaOther = versus ? nsPerOp(`${node ? 'node' : 'other'} ${versus.name}`) : undefined
   const viaKoffi = koffi ? nsPerOp(`koffi ${name}`) : undefined
   const floor = cName ? c.get(cName) : undefined
   return {
     sysix: name,
     ns: ours.toFixed(0),
-    'node equivalent': node?.name ?? '(none)',
-    'node ns': viaNode?.toFixed(0) ?? '',
-    '÷ node': ratio(ours, viaNode),
+    'compared with': versus?.name ?? '(none)',
+    'its ns': viaOther?.toFixed(0) ?? '',
+    ratio: ratio(ours, viaOther),
     'koffi ns': viaKoffi?.toFixed(0) ?? '',
     '÷ koffi': ratio(ours, viaKoffi),
     'C ns': floor?.toFixed(0) ?? '',
@@ -142,4 +227,8 @@ const rows = cases.map(({ name, node, koffi, c: cName }) => {
 })
 console.log(`Node ${process.version}, ${process.arch}, ${availableParallelism()} CPUs`)
 console.table(rows)
+lockFd.close()
+closeSync(nodeLockFd)
+owned.close()
+closeSync(plainFd)
 rmSync(dir, { recursive: true, force: true })

@@ -77,7 +77,7 @@ function toTime(value: unknown, name: string): bigint | 'now' | undefined {
 const shared = new BigInt64Array(native.FILE_TIMES_LEN)
 const NS_PER_S = 1_000_000_000n
 
-const slot = native.FileTimesSlot
+const slot = { ...native.FileTimesSlot }
 
 function readTimes(out: BigInt64Array): FileTimes {
   return {

@@ -2,7 +2,9 @@
 // loop, with no JavaScript and no Node-API in the way. Prints one line per
 // case: `<name> <ns per operation>`.
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,11 +26,14 @@ static double now_ns(void) {
   } while (0)
 
 int main(int argc, char **argv) {
-  if (argc < 2) {
-    fprintf(stderr, "usage: %s FILE\n", argv[0]);
+  if (argc < 5) {
+    fprintf(stderr, "usage: %s FILE DIR SOURCE DEST\n", argv[0]);
     return 2;
   }
   const char *path = argv[1];
+  const char *dir = argv[2];
+  const char *source = argv[3];
+  const char *dest = argv[4];
   long n = 200000;
 
   BENCH("sched_getaffinity", n, {
@@ -57,6 +62,35 @@ int main(int argc, char **argv) {
     if (held < 0 || fstat(held, &a) || fstatat(AT_FDCWD, path, &b, 0)) abort();
     close(held);
     if (a.st_ino != b.st_ino) abort();
+  });
+  // statxSync(path): every field.
+  BENCH("statx_all", n, {
+    struct statx stx;
+    if (statx(AT_FDCWD, path, 0, STATX_ALL | STATX_MNT_ID | STATX_DIOALIGN, &stx)) abort();
+  });
+  // flockSync(fd, 'exclusive') then 'unlock'.
+  int locked = open(path, O_RDONLY | O_CLOEXEC);
+  BENCH("flock", n, {
+    if (flock(locked, LOCK_EX) || flock(locked, LOCK_UN)) abort();
+  });
+  close(locked);
+  // readdirSync(dir): every entry of a 10,000-entry directory.
+  BENCH("getdents64", 200, {
+    DIR *d = opendir(dir);
+    long count = 0;
+    while (readdir(d)) count++;
+    closedir(d);
+    if (count < 10000) abort();
+  });
+  // A 1 MiB file copied with copy_file_range.
+  BENCH("copy_file_range", 2000, {
+    int in = open(source, O_RDONLY | O_CLOEXEC);
+    int out = open(dest, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    ssize_t n;
+    while ((n = copy_file_range(in, NULL, out, NULL, 1 << 30, 0)) > 0) {}
+    if (n < 0) abort();
+    close(in);
+    close(out);
   });
   return 0;
 }

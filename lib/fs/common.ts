@@ -13,7 +13,7 @@ import { validateAbortSignal } from '../validate'
  * `RESOLVE_*`, `AT_FDCWD`, `F_OK`..., `S_IF*`, `STATX_*` and `STATX_ATTR_*`,
  * `FD_CLOEXEC`, `RWF_*`, `IN_*`, `ST_*`.
  */
-export const constants = Object.freeze(native.fsConstants())
+export const constants = Object.freeze({ ...native.fsConstants() })
 
 /** `constants.AT_FDCWD`: the current directory, as the directory of the `*at` calls. */
 export const AT_FDCWD = constants.AT_FDCWD

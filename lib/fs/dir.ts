@@ -29,12 +29,28 @@ export function rawNames(options: ReaddirOptions | undefined): boolean {
   return validateOneOf(validateOptions(options).encoding, 'options.encoding', ENCODINGS, 'utf8') === 'buffer'
 }
 
+/** The separator of the binding's joined names: no name contains it. */
+const SLASH = 0x2f
+
 /** @internal Zips the binding's columns into entries. */
 export function toDirents(columns: DirEntries): Dirent<string | Buffer>[] {
-  const names = columns.names as (string | Buffer)[]
-  const entries = new Array<Dirent<string | Buffer>>(names.length)
-  for (let i = 0; i < names.length; i++) {
-    entries[i] = { name: names[i], ino: columns.inos[i], type: fileType(columns.kinds[i]) }
+  const { names, kinds, inos } = columns
+  const count = kinds.length
+  const entries = new Array<Dirent<string | Buffer>>(count)
+  if (count === 0) {
+    return entries
+  }
+  if (typeof names === 'string') {
+    const split = names.split('/')
+    for (let i = 0; i < count; i++) {
+      entries[i] = { name: split[i], ino: inos[i], type: fileType(kinds[i] << 12) }
+    }
+  } else {
+    for (let i = 0, start = 0; i < count; i++) {
+      const end = i + 1 < count ? names.indexOf(SLASH, start) : names.length
+      entries[i] = { name: names.subarray(start, end), ino: inos[i], type: fileType(kinds[i] << 12) }
+      start = end + 1
+    }
   }
   return entries
 }

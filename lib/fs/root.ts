@@ -10,7 +10,7 @@ import { type PathLike, toPath, validateBoolean, validateMode, validateOptions }
 import { type OpenFlags, toOpenFlags } from './common'
 import { type Dirent, rawNames, type ReaddirOptions, toDirents } from './dir'
 import { type RenameOptions, renameBits } from './names'
-import { readStatx, STATX_LEN, type Statx } from './stat'
+import { readStatx, STATX_LEN, type Statx, wordsOf } from './stat'
 
 /** Options of {@link Root.open}. */
 export interface RootOptions {
@@ -37,6 +37,7 @@ function useKernel(options: RootOptions | undefined): boolean {
 }
 
 const shared = new BigInt64Array(STATX_LEN)
+const sharedWords = wordsOf(shared)
 
 /**
  * A directory, and everything beneath it and nothing else: every path given
@@ -162,7 +163,7 @@ export class Root implements Disposable {
   /** `statx` of what `path` names beneath the root, following a final symlink (inside the root). */
   statSync(path: PathLike): Statx {
     native.rootStatSync(this.#live('Root.statSync'), this.#kernel, toPath(path, 'path'), true, shared)
-    return readStatx(shared)
+    return readStatx(shared, sharedWords)
   }
 
   /** {@link Root.statSync} on the libuv threadpool. */
@@ -175,7 +176,7 @@ export class Root implements Disposable {
   /** `statx` of what `path` names, of a final symlink itself. */
   lstatSync(path: PathLike): Statx {
     native.rootStatSync(this.#live('Root.lstatSync'), this.#kernel, toPath(path, 'path'), false, shared)
-    return readStatx(shared)
+    return readStatx(shared, sharedWords)
   }
 
   /** {@link Root.lstatSync} on the libuv threadpool. */

@@ -1,5 +1,6 @@
 // What a file and a filesystem are: statx with every field, statfs, access.
 
+import { endianness } from 'node:os'
 import { types } from 'node:util'
 
 import type { StatFs } from '../../binding'
@@ -106,60 +107,76 @@ const SYNC_MODES = ['as-stat', 'force', 'dont-sync'] as const
 const ALL = constants.STATX_ALL | constants.STATX_MNT_ID | constants.STATX_DIOALIGN
 const NS_PER_S = 1_000_000_000n
 
-const ATTRIBUTES: [keyof StatxAttributes, bigint][] = [
-  ['compressed', BigInt(constants.STATX_ATTR_COMPRESSED)],
-  ['immutable', BigInt(constants.STATX_ATTR_IMMUTABLE)],
-  ['append', BigInt(constants.STATX_ATTR_APPEND)],
-  ['nodump', BigInt(constants.STATX_ATTR_NODUMP)],
-  ['encrypted', BigInt(constants.STATX_ATTR_ENCRYPTED)],
-  ['automount', BigInt(constants.STATX_ATTR_AUTOMOUNT)],
-  ['mountRoot', BigInt(constants.STATX_ATTR_MOUNT_ROOT)],
-  ['verity', BigInt(constants.STATX_ATTR_VERITY)],
-  ['dax', BigInt(constants.STATX_ATTR_DAX)],
-]
+/** A copy of the enum with fast properties: the native object is a dictionary, slow to read in a loop. */
+const S = { ...StatxSlot }
 
-const S = StatxSlot
-const u64 = (value: bigint) => BigInt.asUintN(64, value)
+/** An unsigned field, written as its bit pattern: negative only above 2^63. */
+const u64 = (value: bigint) => (value < 0n ? BigInt.asUintN(64, value) : value)
+
+/** A time: its nanoseconds slot when every time fit one, else seconds and nanoseconds. */
+function time(out: BigInt64Array, fit: boolean, ns: number, sec: number, nsec: number): bigint {
+  return fit ? out[ns] : out[sec] * NS_PER_S + out[nsec]
+}
+
+/** The `STATX_ATTR_*` flags (all below 2^31, so that numbers do). */
+function attributesOf(set: number, known: number): StatxAttributes {
+  const flag = (bit: number) => ((known & bit) === 0 ? null : (set & bit) !== 0)
+  return {
+    compressed: flag(constants.STATX_ATTR_COMPRESSED),
+    immutable: flag(constants.STATX_ATTR_IMMUTABLE),
+    append: flag(constants.STATX_ATTR_APPEND),
+    nodump: flag(constants.STATX_ATTR_NODUMP),
+    encrypted: flag(constants.STATX_ATTR_ENCRYPTED),
+    automount: flag(constants.STATX_ATTR_AUTOMOUNT),
+    mountRoot: flag(constants.STATX_ATTR_MOUNT_ROOT),
+    verity: flag(constants.STATX_ATTR_VERITY),
+    dax: flag(constants.STATX_ATTR_DAX),
+  }
+}
+
+/** The low 32 bits of each slot sit in this word of its pair (the byte order's). */
+const LOW = endianness() === 'LE' ? 0 : 1
+
+/** @internal The array's slots as pairs of 32-bit words: reading a small field this way allocates no `bigint`. */
+export const wordsOf = (out: BigInt64Array) => new Uint32Array(out.buffer, out.byteOffset, out.length * 2)
 
 /** @internal The result object of a `statx` layout array. */
-export function readStatx(out: BigInt64Array): Statx {
-  const set = out[S.Attributes]
-  const known = out[S.AttributesMask]
-  const attributes = {} as StatxAttributes
-  for (const [name, bit] of ATTRIBUTES) {
-    attributes[name] = (known & bit) === 0n ? null : (set & bit) !== 0n
-  }
-  const mode = Number(out[S.Mode])
+export function readStatx(out: BigInt64Array, words = wordsOf(out)): Statx {
+  const small = (slot: number) => words[slot * 2 + LOW]
+  const mode = small(S.Mode)
+  const fit = small(S.NsFit) === 1
+  const dio = small(S.HasDioAlign) === 1
   return {
-    mask: Number(out[S.Mask]),
+    mask: small(S.Mask),
     type: fileType(mode),
     dev: u64(out[S.Dev]),
-    devMajor: Number(out[S.DevMajor]),
-    devMinor: Number(out[S.DevMinor]),
+    devMajor: small(S.DevMajor),
+    devMinor: small(S.DevMinor),
     ino: u64(out[S.Ino]),
     mode,
-    nlink: Number(out[S.Nlink]),
-    uid: Number(out[S.Uid]),
-    gid: Number(out[S.Gid]),
+    nlink: small(S.Nlink),
+    uid: small(S.Uid),
+    gid: small(S.Gid),
     rdev: u64(out[S.Rdev]),
-    rdevMajor: Number(out[S.RdevMajor]),
-    rdevMinor: Number(out[S.RdevMinor]),
+    rdevMajor: small(S.RdevMajor),
+    rdevMinor: small(S.RdevMinor),
     size: u64(out[S.Size]),
     blocks: u64(out[S.Blocks]),
-    blksize: Number(out[S.Blksize]),
-    atimeNs: out[S.AtimeSec] * NS_PER_S + out[S.AtimeNsec],
-    mtimeNs: out[S.MtimeSec] * NS_PER_S + out[S.MtimeNsec],
-    ctimeNs: out[S.CtimeSec] * NS_PER_S + out[S.CtimeNsec],
-    birthtimeNs: out[S.HasBtime] === 1n ? out[S.BtimeSec] * NS_PER_S + out[S.BtimeNsec] : null,
-    mntId: out[S.HasMntId] === 1n ? u64(out[S.MntId]) : null,
-    dioMemAlign: out[S.HasDioAlign] === 1n ? Number(out[S.DioMemAlign]) : null,
-    dioOffsetAlign: out[S.HasDioAlign] === 1n ? Number(out[S.DioOffsetAlign]) : null,
-    attributes,
+    blksize: small(S.Blksize),
+    atimeNs: time(out, fit, S.AtimeNs, S.AtimeSec, S.AtimeNsec),
+    mtimeNs: time(out, fit, S.MtimeNs, S.MtimeSec, S.MtimeNsec),
+    ctimeNs: time(out, fit, S.CtimeNs, S.CtimeSec, S.CtimeNsec),
+    birthtimeNs: small(S.HasBtime) === 1 ? time(out, fit, S.BtimeNs, S.BtimeSec, S.BtimeNsec) : null,
+    mntId: small(S.HasMntId) === 1 ? u64(out[S.MntId]) : null,
+    dioMemAlign: dio ? small(S.DioMemAlign) : null,
+    dioOffsetAlign: dio ? small(S.DioOffsetAlign) : null,
+    attributes: attributesOf(small(S.Attributes), small(S.AttributesMask)),
   }
 }
 
 /** The synchronous calls share one array; each promise gets its own. */
 const shared = new BigInt64Array(STATX_LEN)
+const sharedWords = wordsOf(shared)
 
 type StatxArgs = [number, string | Uint8Array | number, number, boolean, number]
 
@@ -200,7 +217,7 @@ export function statxSync(target: PathOrFd, options?: StatxOptions, into?: BigIn
     return into
   }
   native.statxSync(...args, shared)
-  return readStatx(shared)
+  return readStatx(shared, sharedWords)
 }
 
 /** {@link statxSync} on the libuv threadpool. */

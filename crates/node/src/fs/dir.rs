@@ -14,16 +14,19 @@ use crate::error::sync;
 use crate::fd::{hand_over, hand_over_to};
 use crate::task::Blocking;
 
-/// Directory entries, column by column.
+/// Directory entries, column by column: building one JavaScript string of
+/// all the names, which JavaScript splits, is several times faster than
+/// building a string per name through Node-API.
 #[napi(object, object_from_js = false)]
 pub struct DirEntries {
-    /// The names: strings (bytes that are not UTF-8 become U+FFFD), or
-    /// Buffers of the raw bytes.
-    #[napi(ts_type = "Array<string> | Array<Buffer>")]
-    pub names: Either<Vec<String>, Vec<Bytes>>,
-    /// Each entry's type as `S_IF*` bits of a mode, 0 where the directory
-    /// does not record it.
-    pub kinds: Vec<u32>,
+    /// The names joined by `/` (which no name contains): a string (bytes
+    /// that are not UTF-8 become U+FFFD), or a Buffer of the raw bytes.
+    #[napi(ts_type = "string | Buffer")]
+    pub names: Either<String, Bytes>,
+    /// Each entry's type: the `S_IF*` bits of a mode shifted right by 12,
+    /// 0 where the directory does not record it.
+    #[napi(ts_type = "Buffer")]
+    pub kinds: Bytes,
     /// Each entry's inode number.
     #[napi(ts_type = "BigUint64Array")]
     pub inos: U64s,
@@ -31,29 +34,31 @@ pub struct DirEntries {
 
 /// Splits entries into columns; `raw` keeps names as bytes.
 pub(crate) fn columns(entries: Vec<Entry>, raw: bool) -> DirEntries {
-    let kinds = entries
-        .iter()
-        .map(|e| {
-            if e.kind == FileType::Unknown {
-                0
-            } else {
-                e.kind.as_raw_mode()
-            }
-        })
-        .collect();
+    let kinds = Bytes(
+        entries
+            .iter()
+            .map(|e| {
+                if e.kind == FileType::Unknown {
+                    0
+                } else {
+                    (e.kind.as_raw_mode() >> 12) as u8
+                }
+            })
+            .collect(),
+    );
     let inos = U64s(entries.iter().map(|e| e.ino).collect());
+    let joined = entries
+        .iter()
+        .map(|e| e.name.as_slice())
+        .collect::<Vec<_>>()
+        .join(&b'/');
     let names = if raw {
-        Either::B(entries.into_iter().map(|e| Bytes(e.name)).collect())
+        Either::B(Bytes(joined))
     } else {
-        Either::A(
-            entries
-                .into_iter()
-                .map(|e| {
-                    String::from_utf8(e.name)
-                        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
-                })
-                .collect(),
-        )
+        Either::A(match String::from_utf8(joined) {
+            Ok(text) => text,
+            Err(error) => String::from_utf8_lossy(error.as_bytes()).into_owned(),
+        })
     };
     DirEntries { names, kinds, inos }
 }

@@ -83,11 +83,23 @@ pub enum StatxSlot {
     DioOffsetAlign,
     /// 1 when the direct I/O alignments were reported.
     HasDioAlign,
+    /// The access time in nanoseconds since the epoch, when `NsFit` is 1.
+    AtimeNs,
+    /// The modification time in nanoseconds, when `NsFit` is 1.
+    MtimeNs,
+    /// The change time in nanoseconds, when `NsFit` is 1.
+    CtimeNs,
+    /// The birth time in nanoseconds, when `NsFit` is 1.
+    BtimeNs,
+    /// 1 when every time fits a 64-bit count of nanoseconds (years 1678 to
+    /// 2262), so that the `*Ns` slots hold them; otherwise use the
+    /// seconds and nanoseconds slots.
+    NsFit,
 }
 
 /// How many `bigint`s `statx` writes (see [`StatxSlot`]).
 #[napi]
-pub const STATX_LEN: u32 = StatxSlot::HasDioAlign as u32 + 1;
+pub const STATX_LEN: u32 = StatxSlot::NsFit as u32 + 1;
 
 /// Writes `stat` into `out` in the [`StatxSlot`] layout.
 fn fill(out: &mut [i64], stat: &Stat) -> napi::Result<()> {
@@ -114,15 +126,43 @@ fn fill(out: &mut [i64], stat: &Stat) -> napi::Result<()> {
     put(StatxSlot::Blksize, u64::from(stat.blksize));
     put(StatxSlot::Attributes, stat.attributes.bits());
     put(StatxSlot::AttributesMask, stat.attributes_mask.bits());
-    for (time, sec, nsec) in [
-        (stat.atime, StatxSlot::AtimeSec, StatxSlot::AtimeNsec),
-        (stat.mtime, StatxSlot::MtimeSec, StatxSlot::MtimeNsec),
-        (stat.ctime, StatxSlot::CtimeSec, StatxSlot::CtimeNsec),
-        (btime, StatxSlot::BtimeSec, StatxSlot::BtimeNsec),
+    let mut fit = true;
+    for (time, sec, nsec, ns) in [
+        (
+            stat.atime,
+            StatxSlot::AtimeSec,
+            StatxSlot::AtimeNsec,
+            StatxSlot::AtimeNs,
+        ),
+        (
+            stat.mtime,
+            StatxSlot::MtimeSec,
+            StatxSlot::MtimeNsec,
+            StatxSlot::MtimeNs,
+        ),
+        (
+            stat.ctime,
+            StatxSlot::CtimeSec,
+            StatxSlot::CtimeNsec,
+            StatxSlot::CtimeNs,
+        ),
+        (
+            btime,
+            StatxSlot::BtimeSec,
+            StatxSlot::BtimeNsec,
+            StatxSlot::BtimeNs,
+        ),
     ] {
         put(sec, time.seconds as u64);
         put(nsec, u64::from(time.nanos));
+        let whole = time
+            .seconds
+            .checked_mul(1_000_000_000)
+            .and_then(|n| n.checked_add(i64::from(time.nanos)));
+        fit &= whole.is_some();
+        put(ns, whole.unwrap_or(0) as u64);
     }
+    put(StatxSlot::NsFit, u64::from(fit));
     put(StatxSlot::HasBtime, u64::from(stat.btime.is_some()));
     put(StatxSlot::MntId, stat.mnt_id.unwrap_or(0));
     put(StatxSlot::HasMntId, u64::from(stat.mnt_id.is_some()));
