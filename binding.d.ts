@@ -304,6 +304,13 @@ export interface FsConstants {
   O_TMPFILE: number
   /** r" Signal-driven I/O. */
   O_ASYNC: number
+  /**
+   * r" Offsets past 2 GiB allowed: the kernel sets it on every open sysix
+   * r" makes (on 64-bit architectures, on every open), and `fcntlGetFl`
+   * r" reports it. C headers of 64-bit systems define it as 0; this is the
+   * r" kernel's bit.
+   */
+  O_LARGEFILE: number
   /** r" `openat2`: stay beneath the directory (`EXDEV` otherwise). */
   RESOLVE_BENEATH: number
   /** r" `openat2`: treat the directory as `/`. */

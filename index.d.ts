@@ -9,6 +9,8 @@ import { inspect } from 'node:util';
 
 /** A path, as Node's `fs` takes one. A `Buffer` carries names that are not UTF-8. */
 export type PathLike = string | Buffer | Uint8Array | URL$1;
+/** A file mode: permission bits with the set-id and sticky bits, as a number (`0o644`) or an octal string (`'644'`), as Node's `fs` takes it. */
+export type Mode = number | string;
 /**
  * Anything sysix accepts as a file descriptor: an {@link OwnedFd}, a
  * {@link BorrowedFd}, a Node `FileHandle` (from `fs/promises`) or a plain
@@ -187,7 +189,13 @@ export declare class Pipe implements Disposable {
 	/** The end to write to. */
 	readonly writer: OwnedFd;
 	private constructor();
-	/** Closes both ends that are still open (the reader first); a closed end is left as it is. */
+	/**
+	 * Closes both ends that are still open (the reader first); a closed or
+	 * given-up end is left as it is. Throws the first error the kernel reports
+	 * (both ends are closed all the same).
+	 */
+	close(): void;
+	/** {@link Pipe.close}, for `using`. */
 	[Symbol.dispose](): void;
 }
 /**
@@ -612,9 +620,10 @@ export declare function info(): SysixInfo;
 /**
  * The flags and masks `sysix/fs` takes and reports, as numbers, with this
  * architecture's values (like Node's `fs.constants`, which lacks most of
- * them): `O_*` (with `O_PATH`, `O_TMPFILE`, `O_DIRECT`, `O_NOATIME`),
- * `RESOLVE_*`, `AT_FDCWD`, `F_OK`..., `S_IF*`, `STATX_*` and `STATX_ATTR_*`,
- * `FD_CLOEXEC`, `RWF_*`, `IN_*`, `ST_*`.
+ * them): `O_*` (with `O_PATH`, `O_TMPFILE`, `O_DIRECT`, `O_NOATIME`,
+ * `O_LARGEFILE`), `RESOLVE_*`, `AT_FDCWD`, `F_OK`..., `S_IF*`, `STATX_*`
+ * and `STATX_ATTR_*`, `FD_CLOEXEC`, `RWF_*`, `IN_*`, `ST_*`, `RENAME_*`,
+ * `FALLOC_FL_*`, `MFD_*`, `F_SEAL_*`, `XATTR_*`.
  */
 export declare const constants: Readonly<{
 	O_RDONLY: number;
@@ -637,6 +646,7 @@ export declare const constants: Readonly<{
 	O_PATH: number;
 	O_TMPFILE: number;
 	O_ASYNC: number;
+	O_LARGEFILE: number;
 	RESOLVE_BENEATH: number;
 	RESOLVE_IN_ROOT: number;
 	RESOLVE_NO_SYMLINKS: number;
@@ -769,7 +779,7 @@ export interface Openat2Options {
 	/** Open flags, as for {@link open}. Default `'r'`. */
 	flags?: OpenFlags;
 	/** The mode to create with. Default `0o666` (less the umask). */
-	mode?: number;
+	mode?: Mode;
 	/** How the path may resolve. */
 	resolve?: ResolveOptions | number;
 }
@@ -788,9 +798,9 @@ export interface Openat2Options {
  *
  * @see https://man7.org/linux/man-pages/man2/open.2.html
  */
-export declare function openSync(path: PathLike, flags?: OpenFlags, mode?: number): OwnedFd;
+export declare function openSync(path: PathLike, flags?: OpenFlags, mode?: Mode): OwnedFd;
 /** {@link openSync} on the libuv threadpool. */
-export declare function open(path: PathLike, flags?: OpenFlags, mode?: number): Promise<OwnedFd>;
+export declare function open(path: PathLike, flags?: OpenFlags, mode?: Mode): Promise<OwnedFd>;
 /**
  * Opens `path` relative to the directory `dirFd` (or `constants.AT_FDCWD`):
  * no path above it is looked up again, so a rename of its parents cannot
@@ -798,9 +808,9 @@ export declare function open(path: PathLike, flags?: OpenFlags, mode?: number): 
  *
  * @see https://man7.org/linux/man-pages/man2/openat.2.html
  */
-export declare function openatSync(dirFd: FdLike, path: PathLike, flags?: OpenFlags, mode?: number): OwnedFd;
+export declare function openatSync(dirFd: FdLike, path: PathLike, flags?: OpenFlags, mode?: Mode): OwnedFd;
 /** {@link openatSync} on the libuv threadpool. */
-export declare function openat(dirFd: FdLike, path: PathLike, flags?: OpenFlags, mode?: number): Promise<OwnedFd>;
+export declare function openat(dirFd: FdLike, path: PathLike, flags?: OpenFlags, mode?: Mode): Promise<OwnedFd>;
 /**
  * Opens `path` relative to `dirFd` with limits on how it resolves
  * (`resolve: { beneath: true }` keeps it beneath `dirFd`; see
@@ -949,9 +959,9 @@ export declare function readlinkat(dir: Dir$1, path: PathLike, options: {
  *
  * @see https://man7.org/linux/man-pages/man2/mkdir.2.html
  */
-export declare function mkdiratSync(dir: Dir$1, path: PathLike, mode?: number): void;
+export declare function mkdiratSync(dir: Dir$1, path: PathLike, mode?: Mode): void;
 /** {@link mkdiratSync} on the libuv threadpool. */
-export declare function mkdirat(dir: Dir$1, path: PathLike, mode?: number): Promise<void>;
+export declare function mkdirat(dir: Dir$1, path: PathLike, mode?: Mode): Promise<void>;
 /**
  * Creates a special file at `path` relative to `dir`: `mode` is a type
  * (`constants.S_IFIFO`, `S_IFSOCK`, `S_IFREG`; with privilege `S_IFCHR`,
@@ -968,9 +978,9 @@ export declare function mknodat(dir: Dir$1, path: PathLike, mode: number, dev?: 
  *
  * @see https://man7.org/linux/man-pages/man3/mkfifo.3.html
  */
-export declare function mkfifoatSync(dir: Dir$1, path: PathLike, mode?: number): void;
+export declare function mkfifoatSync(dir: Dir$1, path: PathLike, mode?: Mode): void;
 /** {@link mkfifoatSync} on the libuv threadpool. */
-export declare function mkfifoat(dir: Dir$1, path: PathLike, mode?: number): Promise<void>;
+export declare function mkfifoat(dir: Dir$1, path: PathLike, mode?: Mode): Promise<void>;
 /**
  * Removes the name `path` relative to `dir`, or with `removeDir` the empty
  * directory (`AT_REMOVEDIR`).
@@ -992,11 +1002,11 @@ export declare function unlinkat(dir: Dir$1, path: PathLike, options?: {
  *
  * @see https://man7.org/linux/man-pages/man2/chmod.2.html
  */
-export declare function fchmodatSync(dir: Dir$1, path: PathLike, mode: number, options?: {
+export declare function fchmodatSync(dir: Dir$1, path: PathLike, mode: Mode, options?: {
 	followSymlinks?: boolean;
 }): void;
 /** {@link fchmodatSync} on the libuv threadpool. */
-export declare function fchmodat(dir: Dir$1, path: PathLike, mode: number, options?: {
+export declare function fchmodat(dir: Dir$1, path: PathLike, mode: Mode, options?: {
 	followSymlinks?: boolean;
 }): Promise<void>;
 /**
@@ -1015,7 +1025,7 @@ export declare function fchownat(dir: Dir$1, path: PathLike, uid: number, gid: n
 /** Options of {@link writeFileAtomicSync}. */
 export interface WriteFileAtomicOptions {
 	/** The new file's mode, less the umask. Default `0o666`. */
-	mode?: number;
+	mode?: Mode;
 	/** Put the data and the new name on the device before returning (`fsync` of the file and its directory). Default `true`. */
 	fsync?: boolean;
 }
@@ -1219,9 +1229,9 @@ export declare class Root implements Disposable {
 	/** The directory descriptor's number, lent (an `O_PATH` descriptor), e.g. for the `*at` calls. */
 	get fd(): number;
 	/** Opens `path` beneath the root, close-on-exec; `flags` as for `open` (`'r'` by default). */
-	openSync(path: PathLike, flags?: OpenFlags, mode?: number): OwnedFd;
+	openSync(path: PathLike, flags?: OpenFlags, mode?: Mode): OwnedFd;
 	/** {@link Root.openSync} on the libuv threadpool. */
-	open(path: PathLike, flags?: OpenFlags, mode?: number): Promise<OwnedFd>;
+	open(path: PathLike, flags?: OpenFlags, mode?: Mode): Promise<OwnedFd>;
 	/** A root at the directory `path` beneath this one, with this root's resolver. */
 	openRootSync(path: PathLike): Root;
 	/** {@link Root.openRootSync} on the libuv threadpool. */
@@ -1235,9 +1245,9 @@ export declare class Root implements Disposable {
 	/** {@link Root.lstatSync} on the libuv threadpool. */
 	lstat(path: PathLike): Promise<Statx>;
 	/** Creates a directory (mode `0o777` less the umask by default). */
-	mkdirSync(path: PathLike, mode?: number): void;
+	mkdirSync(path: PathLike, mode?: Mode): void;
 	/** {@link Root.mkdirSync} on the libuv threadpool. */
-	mkdir(path: PathLike, mode?: number): Promise<void>;
+	mkdir(path: PathLike, mode?: Mode): Promise<void>;
 	/** The entries of a directory beneath the root (`'.'`, the root itself, by default). */
 	readdirSync(path?: PathLike, options?: ReaddirOptions & {
 		encoding?: "utf8";
@@ -1290,9 +1300,9 @@ export declare class Root implements Disposable {
 	/** {@link Root.rmdirSync} on the libuv threadpool. */
 	rmdir(path: PathLike): Promise<void>;
 	/** Changes the mode of what `path` names (a final symlink is followed, inside the root). */
-	chmodSync(path: PathLike, mode: number): void;
+	chmodSync(path: PathLike, mode: Mode): void;
 	/** {@link Root.chmodSync} on the libuv threadpool. */
-	chmod(path: PathLike, mode: number): Promise<void>;
+	chmod(path: PathLike, mode: Mode): Promise<void>;
 	/** Sets access and/or modification times, as `setFileTimesSync` does, beneath the root. */
 	setFileTimesSync(path: PathLike, times: SetFileTimes, options?: {
 		followSymlinks?: boolean;
@@ -1371,7 +1381,7 @@ export interface LockHolder {
  * The first lock that would stop this open file from taking a lock of
  * `type` on the range, or `null` (`F_OFD_GETLK`).
  */
-export declare function getLock(fd: FdLike, options: {
+export declare function getLock(fd: FdLike, options?: {
 	type?: "read" | "write";
 	start?: number | bigint;
 	length?: number | bigint;
@@ -1487,7 +1497,9 @@ export declare function seekHole(fd: FdLike, offset?: number | bigint): number |
 /**
  * The data extents of a (sparse) file, `[{ offset, length }]`, found with
  * `SEEK_DATA` and `SEEK_HOLE`: the map `cp --sparse=always` and `tar -S`
- * walk. A filesystem that does not track holes reports one extent.
+ * walk. A filesystem that does not track holes reports one extent. It
+ * moves the file position (`lseek`): use a descriptor of your own, or
+ * `pread`, if the position matters.
  */
 export declare function sparseMapSync(fd: FdLike): DataExtent[];
 /** {@link sparseMapSync} on the libuv threadpool. */
@@ -1599,15 +1611,20 @@ export interface MemfdOptions {
  */
 export declare function memfdCreate(name: string, options?: MemfdOptions): OwnedFd;
 /**
- * Seals a memfd made with `allowSealing`: `'write'` (no writes, not even
- * through existing mappings), `'futureWrite'` (no new writes), `'shrink'`,
- * `'grow'`, `'seal'` (no more seals). Seals are for good: a process given
- * the file can rely on them.
+ * Seals a memfd made with `allowSealing`: `'write'` (no more writes, by
+ * `write` or through a mapping; `EBUSY` while a writable shared mapping
+ * exists), `'futureWrite'` (no new writes or writable mappings; existing
+ * mappings may still write), `'shrink'`, `'grow'`, `'seal'` (no more
+ * seals). Seals are for good: a process given the file can rely on them.
  *
  * @see https://man7.org/linux/man-pages/man2/memfd_create.2.html ("File sealing")
  */
 export declare function addSeals(fd: FdLike, seals: Seal[]): void;
-/** The seals a file has (none for a file that is not a sealable memfd). */
+/**
+ * The seals a file has: `[]` for a file that cannot be sealed at all (not
+ * a memfd or other shmem file); `['seal']` for a memfd made without
+ * `allowSealing` (or a tmpfs file), which is sealed against sealing.
+ */
 export declare function getSeals(fd: FdLike): Seal[];
 /** Options of the attribute calls. */
 export interface XattrOptions {

@@ -5,7 +5,7 @@
 
 export { BorrowedFd, OwnedFd, borrowFd } from './lib/fd'
 export type { FdLike, PathOrFd } from './lib/fd'
-export type { PathLike } from './lib/validate'
+export type { Mode, PathLike } from './lib/validate'
 export type { NodeError, SystemError } from './lib/errors'
 
 export { Pipe, dupStderr, dupStdin, dupStdout, pipe, pipeCapacity, setPipeCapacity } from './lib/pipe'

@@ -384,7 +384,7 @@ test('fadviseSync: an unknown advice is ERR_INVALID_ARG_VALUE; a pipe is ESPIPE 
   const { reader, writer } = pipe()
   t.like(
     t.throws(() => fadviseSync(reader, 0, 0, 'sequential')),
-    { code: 'ESPIPE', errno: -errno.ESPIPE, syscall: 'fadvise64' },
+    { code: 'ESPIPE', errno: -errno.ESPIPE, syscall: 'posix_fadvise' },
   )
   reader.close()
   writer.close()

@@ -268,3 +268,14 @@ test('bad arguments are refused before any system call', async (t) => {
   t.throws(() => lockSync(fd, {} as never), { instanceOf: TypeError })
   await t.throwsAsync(lock(fd, { type: 'read', wait: true, signal: {} as never }), { instanceOf: TypeError })
 })
+
+test('a signal that is no AbortSignal is refused even when nothing would wait; getLock needs no options', async (t) => {
+  const path = lockFile(t)
+  using fd = openSync(path, 'r+')
+  const bad = { signal: 'soon' as unknown as AbortSignal }
+  await t.throwsAsync(flock(fd, 'exclusive', { nonBlocking: true, ...bad }), { instanceOf: TypeError, code: 'ERR_INVALID_ARG_TYPE' })
+  await t.throwsAsync(flock(fd, 'unlock', bad), { code: 'ERR_INVALID_ARG_TYPE' })
+  await t.throwsAsync(lock(fd, { type: 'write', ...bad }), { code: 'ERR_INVALID_ARG_TYPE' })
+  t.true(flockFree(path), 'the refused calls took no lock')
+  t.is(getLock(fd), null, 'no lock in the way: the defaults are a write lock over the whole file')
+})

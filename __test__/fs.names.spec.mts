@@ -350,7 +350,10 @@ test('mkdiratSync creates directories with mode less the umask, as stat %a shows
     { code: 'ENOENT', syscall: 'mkdirat' },
   )
   t.throws(() => mkdiratSync(fd, 'bad', 0o10000), { instanceOf: RangeError, code: 'ERR_OUT_OF_RANGE' })
-  t.throws(() => mkdiratSync(fd, 'bad', '755' as unknown as number), { instanceOf: TypeError, code: 'ERR_INVALID_ARG_TYPE' })
+  t.throws(() => mkdiratSync(fd, 'bad', '0x1ed'), { instanceOf: TypeError, code: 'ERR_INVALID_ARG_VALUE' })
+  t.throws(() => mkdiratSync(fd, 'bad', true as unknown as number), { instanceOf: TypeError, code: 'ERR_INVALID_ARG_TYPE' })
+  mkdiratSync(fd, 'octal', '705')
+  t.is(stat(join(dir, 'octal'), '%a'), (0o705 & ~mask).toString(8), "an octal string, as fs.mkdir's mode takes it")
 })
 
 test('mkfifoatSync makes a FIFO (stat %F says fifo) with 0o666 less the umask by default', async (t) => {
@@ -689,4 +692,40 @@ test('writeFileAtomic killed between naming its O_TMPFILE file and renaming it (
   t.is(strays.length, 1, 'the one temporary name the documentation warns of')
   t.regex(strays[0] ?? '', /^\.file\.sysix-\d+-\d+$/)
   t.is(read(join(dir, strays[0] ?? '')), 'new', 'holding the new data, whole')
+})
+
+test('fchmodat needs a mode (leaving it out never means 000) and takes octal strings as fs.chmod does', async (t) => {
+  const dir = tempDir(t)
+  const path = join(dir, 'file')
+  writeFileSync(path, '')
+  fchmodatSync(AT_FDCWD, path, 0o640)
+  t.throws(() => fchmodatSync(AT_FDCWD, path, undefined as unknown as number), { instanceOf: TypeError, code: 'ERR_INVALID_ARG_TYPE' })
+  await t.throwsAsync(fchmodat(AT_FDCWD, path, undefined as unknown as number), { code: 'ERR_INVALID_ARG_TYPE' })
+  t.is(stat(path, '%a'), '640', 'the refused calls changed nothing')
+  fchmodatSync(AT_FDCWD, path, '751')
+  t.is(stat(path, '%a'), '751')
+  t.throws(() => fchmodatSync(AT_FDCWD, path, '0o9'), { instanceOf: TypeError, code: 'ERR_INVALID_ARG_VALUE' })
+  t.throws(() => fchmodatSync(AT_FDCWD, path, '17777'), { instanceOf: RangeError, code: 'ERR_OUT_OF_RANGE' })
+})
+
+test('linkat with emptyPath refuses an old path or followSymlinks instead of ignoring them', (t) => {
+  const dir = tempDir(t)
+  using file = openSync(dir, constants.O_TMPFILE | constants.O_WRONLY, 0o600)
+  t.throws(() => linkatSync(file, 'x', AT_FDCWD, join(dir, 'named'), { emptyPath: true }), { code: 'ERR_INVALID_ARG_VALUE' })
+  t.throws(() => linkatSync(file, '', AT_FDCWD, join(dir, 'named'), { emptyPath: true, followSymlinks: true }), {
+    code: 'ERR_INVALID_ARG_VALUE',
+  })
+  t.deepEqual(readdirSync(dir), [], 'nothing was linked')
+  linkatSync(file, '', AT_FDCWD, join(dir, 'named'), { emptyPath: true })
+  t.deepEqual(readdirSync(dir), ['named'])
+})
+
+test('readlinkat checks its encoding before the system call, as readdir does', async (t) => {
+  const dir = tempDir(t)
+  t.throws(() => readlinkatSync(AT_FDCWD, join(dir, 'missing'), { encoding: 'latin1' as 'utf8' }), { code: 'ERR_INVALID_ARG_VALUE' })
+  await t.throwsAsync(readlinkat(AT_FDCWD, join(dir, 'missing'), { encoding: 'hex' as 'utf8' }), { code: 'ERR_INVALID_ARG_VALUE' })
+  t.like(
+    t.throws(() => readlinkatSync(AT_FDCWD, join(dir, 'missing'))),
+    { code: 'ENOENT', syscall: 'readlinkat' },
+  )
 })

@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import test from 'ava'
 
 import type { OwnedFd } from 'sysix'
-import { AT_FDCWD, constants, linkatSync, open, openat, openat2, openat2Sync, openatSync, openSync } from 'sysix/fs'
+import { AT_FDCWD, constants, fcntlGetFl, linkatSync, open, openat, openat2, openat2Sync, openatSync, openSync } from 'sysix/fs'
 import { O_CLOEXEC, fdFlags, tempDir, tool } from './helpers.mjs'
 
 /** The status flags of an open file as fdinfo shows them, without close-on-exec and O_LARGEFILE. */
@@ -137,4 +137,41 @@ test('openat2: beneath, inRoot, noSymlinks, noMagicLinks, noXdev, as the kernel 
   openat2Sync(d, 'new', { flags: 'wx', mode: 0o600 }).close()
   t.is(tool('stat', ['-c', '%a', join(root, 'new')]).trim(), (0o600 & ~process.umask()).toString(8))
   t.throws(() => openat2Sync(d, 'x', { resolve: { beneath: 'yes' as never } }), { instanceOf: TypeError })
+})
+
+test('openat2 resolve as a number takes RESOLVE_* bits only, and says so', (t) => {
+  const dir = tempDir(t)
+  writeFileSync(join(dir, 'f'), 'x')
+  using d = openSync(dir, constants.O_PATH | constants.O_DIRECTORY)
+  using f = openat2Sync(d, 'f', { resolve: constants.RESOLVE_BENEATH | constants.RESOLVE_NO_SYMLINKS })
+  t.is(readFileSync(`/proc/self/fd/${f.fd}`, 'utf8'), 'x')
+  const error = t.throws(() => openat2Sync(d, 'f', { resolve: constants.O_CREAT }), { code: 'ERR_INVALID_ARG_VALUE' })
+  t.regex(error.message, /RESOLVE_/)
+  t.throws(() => openat2Sync(d, 'f', { resolve: -1 }), { code: 'ERR_INVALID_ARG_VALUE' })
+})
+
+test('constants.O_LARGEFILE is the bit the kernel sets on every open, as fdinfo and fcntlGetFl show it', (t) => {
+  const dir = tempDir(t)
+  writeFileSync(join(dir, 'f'), 'x')
+  using f = openSync(join(dir, 'f'), 'r')
+  const fdinfo = Number.parseInt(/^flags:\s+([0-7]+)$/m.exec(readFileSync(`/proc/self/fdinfo/${f.fd}`, 'utf8'))?.[1] ?? '', 8)
+  t.true(constants.O_LARGEFILE > 0)
+  t.not(fdinfo & constants.O_LARGEFILE, 0, 'the kernel reports it in fdinfo')
+  t.not(fcntlGetFl(f) & constants.O_LARGEFILE, 0, 'and fcntlGetFl')
+})
+
+test("every constant Python's os module also has is the same number (the C headers'), O_LARGEFILE apart", (t) => {
+  const names = Object.keys(constants).filter((name) => name !== 'O_LARGEFILE')
+  const python = JSON.parse(
+    tool('python3', [
+      '-c',
+      'import json, os, sys; print(json.dumps({n: getattr(os, n) for n in sys.argv[1:] if hasattr(os, n)}))',
+      ...names,
+    ]),
+  ) as Record<string, number>
+  const compared = Object.keys(python)
+  t.true(compared.length >= 40, `compared ${compared.length} constants`)
+  for (const name of compared) {
+    t.is((constants as Record<string, number>)[name], python[name], name)
+  }
 })

@@ -115,9 +115,22 @@ export function validateOptionalOffset(value: unknown, name: string): number | b
   return value === undefined || value === null ? null : validateOffset(value, name)
 }
 
+/** A file mode: permission bits with the set-id and sticky bits, as a number (`0o644`) or an octal string (`'644'`), as Node's `fs` takes it. */
+export type Mode = number | string
+
 /** Checks a mode: permission bits and the set-id and sticky bits. */
-export function validateMode(value: unknown, name: string, fallback: number): number {
-  return value === undefined ? fallback : validateInteger(value, name, 0, 0o7777)
+export function validateMode(value: unknown, name: string, fallback?: number): number {
+  if (value === undefined && fallback !== undefined) {
+    return fallback
+  }
+  // As Node's fs: an octal string ('755') or an integer.
+  if (typeof value === 'string') {
+    if (!/^[0-7]+$/.test(value)) {
+      throw invalidArgValue(name, value, 'must be a 32-bit unsigned integer or an octal string')
+    }
+    return validateInteger(Number.parseInt(value, 8), name, 0, 0o7777)
+  }
+  return validateInteger(value, name, 0, 0o7777)
 }
 
 /** Checks an optional `AbortSignal` (of this realm or another, as Node's `validateAbortSignal`). */

@@ -4,14 +4,15 @@
 import { native } from '../binding'
 import { AbortError, invalidArgValue } from '../errors'
 import { toFd } from '../fd'
-import { validateAbortSignal } from '../validate'
+import { validateAbortSignal, validateOneOf, validateOptions } from '../validate'
 
 /**
  * The flags and masks `sysix/fs` takes and reports, as numbers, with this
  * architecture's values (like Node's `fs.constants`, which lacks most of
- * them): `O_*` (with `O_PATH`, `O_TMPFILE`, `O_DIRECT`, `O_NOATIME`),
- * `RESOLVE_*`, `AT_FDCWD`, `F_OK`..., `S_IF*`, `STATX_*` and `STATX_ATTR_*`,
- * `FD_CLOEXEC`, `RWF_*`, `IN_*`, `ST_*`.
+ * them): `O_*` (with `O_PATH`, `O_TMPFILE`, `O_DIRECT`, `O_NOATIME`,
+ * `O_LARGEFILE`), `RESOLVE_*`, `AT_FDCWD`, `F_OK`..., `S_IF*`, `STATX_*`
+ * and `STATX_ATTR_*`, `FD_CLOEXEC`, `RWF_*`, `IN_*`, `ST_*`, `RENAME_*`,
+ * `FALLOC_FL_*`, `MFD_*`, `F_SEAL_*`, `XATTR_*`.
  */
 export const constants = Object.freeze({ ...native.fsConstants() })
 
@@ -99,6 +100,13 @@ export function fileType(mode: number): FileType {
 
 /** Names as strings (the default) or as the raw bytes, in a `Buffer`. */
 export type NameEncoding = 'utf8' | 'buffer'
+
+const ENCODINGS = ['utf8', 'buffer'] as const
+
+/** @internal Whether names are wanted as bytes (`encoding: 'buffer'`); any other encoding than the two is refused. */
+export function rawNames(options: { encoding?: NameEncoding } | undefined): boolean {
+  return validateOneOf(validateOptions(options).encoding, 'options.encoding', ENCODINGS, 'utf8') === 'buffer'
+}
 
 /**
  * @internal Runs a wait of unbounded length (on a thread of its own, see the

@@ -228,7 +228,9 @@ export function seekHole(fd: FdLike, offset: number | bigint = 0): number | null
 /**
  * The data extents of a (sparse) file, `[{ offset, length }]`, found with
  * `SEEK_DATA` and `SEEK_HOLE`: the map `cp --sparse=always` and `tar -S`
- * walk. A filesystem that does not track holes reports one extent.
+ * walk. A filesystem that does not track holes reports one extent. It
+ * moves the file position (`lseek`): use a descriptor of your own, or
+ * `pread`, if the position matters.
  */
 export function sparseMapSync(fd: FdLike): DataExtent[] {
   return native.sparseMapSync(toFd(fd, 'fd', 'sparseMapSync'))

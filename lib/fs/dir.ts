@@ -3,8 +3,8 @@
 import type { DirEntries } from '../../binding'
 import { native } from '../binding'
 import { type FdLike, ownedFromHandle, type OwnedFd, toFd } from '../fd'
-import { isPathLike, type PathLike, toPath, validateOneOf, validateOptions } from '../validate'
-import { AT_FDCWD, type FileType, fileType, type NameEncoding } from './common'
+import { isPathLike, type PathLike, toPath } from '../validate'
+import { AT_FDCWD, type FileType, fileType, type NameEncoding, rawNames } from './common'
 
 /** One entry of a directory. */
 export interface Dirent<Name extends string | Buffer = string> {
@@ -20,13 +20,6 @@ export interface Dirent<Name extends string | Buffer = string> {
 export interface ReaddirOptions {
   /** Names as strings (`'utf8'`, the default) or `Buffer`s of their bytes (`'buffer'`). */
   encoding?: NameEncoding
-}
-
-const ENCODINGS = ['utf8', 'buffer'] as const
-
-/** @internal Whether names are wanted as bytes. */
-export function rawNames(options: ReaddirOptions | undefined): boolean {
-  return validateOneOf(validateOptions(options).encoding, 'options.encoding', ENCODINGS, 'utf8') === 'buffer'
 }
 
 /** The separator of the binding's joined names: no name contains it. */

@@ -4,7 +4,7 @@ import type { InotifyEvent as NativeEvent } from '../../binding'
 import { native } from '../binding'
 import { type FdLike, ownedFromHandle, type OwnedFd, toFd } from '../fd'
 import { type PathLike, toPath, validateBoolean, validateInteger, validateOptions } from '../validate'
-import { abortable, type NameEncoding } from './common'
+import { abortable, type NameEncoding, rawNames } from './common'
 
 /** One inotify event. */
 export interface InotifyEvent<Name extends string | Buffer = string> {
@@ -56,8 +56,7 @@ function events(raw: NativeEvent[], encoding: NameEncoding): InotifyEvent<string
 }
 
 function encodingOf(options: { encoding?: NameEncoding } | undefined): NameEncoding {
-  const { encoding = 'utf8' } = validateOptions(options)
-  return encoding === 'buffer' ? 'buffer' : 'utf8'
+  return rawNames(options) ? 'buffer' : 'utf8'
 }
 
 /**

@@ -2,7 +2,7 @@
 
 import { native } from '../binding'
 import { type FdLike, toFd } from '../fd'
-import { validateBoolean, validateOffset, validateOneOf, validateOptions } from '../validate'
+import { validateAbortSignal, validateBoolean, validateOffset, validateOneOf, validateOptions } from '../validate'
 import { abortable } from './common'
 
 /** What {@link flock} does. */
@@ -41,6 +41,7 @@ export function flockSync(fd: FdLike, operation: FlockOperation, options?: Omit<
 export async function flock(fd: FdLike, operation: FlockOperation, options?: FlockOptions): Promise<void> {
   const op = FLOCK_OPERATIONS.indexOf(validateOneOf(operation, 'operation', FLOCK_OPERATIONS))
   const { nonBlocking, signal } = validateOptions(options)
+  validateAbortSignal(signal, 'options.signal')
   const number = toFd(fd, 'fd', 'flock')
   if (validateBoolean(nonBlocking, 'options.nonBlocking', false) || operation === 'unlock') {
     return native.flockNow(number, op)
@@ -95,6 +96,7 @@ export function lockSync(fd: FdLike, options: Omit<LockOptions, 'signal'>): void
 /** {@link lockSync} as a Promise: a wait happens on a thread of its own, which `signal` gives up. */
 export async function lock(fd: FdLike, options: LockOptions): Promise<void> {
   const args = lockArgs(options)
+  validateAbortSignal(options.signal, 'options.signal')
   const number = toFd(fd, 'fd', 'lock')
   if (!validateBoolean(options.wait, 'options.wait', false) || options.type === 'unlock') {
     return native.lockNow(number, ...args)
@@ -120,7 +122,7 @@ export interface LockHolder {
  */
 export function getLock(
   fd: FdLike,
-  options: { type?: 'read' | 'write'; start?: number | bigint; length?: number | bigint },
+  options?: { type?: 'read' | 'write'; start?: number | bigint; length?: number | bigint },
 ): LockHolder | null {
   const { type = 'write' } = validateOptions(options)
   const [kind, start, length] = lockArgs({ ...options, type })

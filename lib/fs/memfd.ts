@@ -48,10 +48,11 @@ export function memfdCreate(name: string, options?: MemfdOptions): OwnedFd {
 }
 
 /**
- * Seals a memfd made with `allowSealing`: `'write'` (no writes, not even
- * through existing mappings), `'futureWrite'` (no new writes), `'shrink'`,
- * `'grow'`, `'seal'` (no more seals). Seals are for good: a process given
- * the file can rely on them.
+ * Seals a memfd made with `allowSealing`: `'write'` (no more writes, by
+ * `write` or through a mapping; `EBUSY` while a writable shared mapping
+ * exists), `'futureWrite'` (no new writes or writable mappings; existing
+ * mappings may still write), `'shrink'`, `'grow'`, `'seal'` (no more
+ * seals). Seals are for good: a process given the file can rely on them.
  *
  * @see https://man7.org/linux/man-pages/man2/memfd_create.2.html ("File sealing")
  */
@@ -69,7 +70,11 @@ export function addSeals(fd: FdLike, seals: Seal[]): void {
   native.addSeals(toFd(fd, 'fd', 'addSeals'), bits)
 }
 
-/** The seals a file has (none for a file that is not a sealable memfd). */
+/**
+ * The seals a file has: `[]` for a file that cannot be sealed at all (not
+ * a memfd or other shmem file); `['seal']` for a memfd made without
+ * `allowSealing` (or a tmpfs file), which is sealed against sealing.
+ */
 export function getSeals(fd: FdLike): Seal[] {
   const bits = native.getSeals(toFd(fd, 'fd', 'getSeals'))
   return SEALS.filter(([, bit]) => (bits & bit) !== 0).map(([name]) => name)

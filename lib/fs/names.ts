@@ -3,10 +3,19 @@
 import { types } from 'node:util'
 
 import { native } from '../binding'
-import { invalidArgType } from '../errors'
+import { invalidArgType, invalidArgValue } from '../errors'
 import type { FdLike } from '../fd'
-import { type PathLike, toPath, validateBoolean, validateInteger, validateMode, validateOffset, validateOptions } from '../validate'
-import { constants, type NameEncoding, toDir } from './common'
+import {
+  type PathLike,
+  toPath,
+  validateBoolean,
+  validateInteger,
+  validateMode,
+  validateOffset,
+  validateOptions,
+  type Mode,
+} from '../validate'
+import { constants, type NameEncoding, rawNames, toDir } from './common'
 
 /** Options of {@link renameat2Sync}. */
 export interface RenameOptions {
@@ -74,7 +83,7 @@ export interface LinkOptions {
 
 function linkArgs(oldDir: unknown, oldPath: unknown, newDir: unknown, newPath: unknown, options: LinkOptions | undefined, syscall: string) {
   const { followSymlinks, emptyPath } = validateOptions(options)
-  return {
+  const args = {
     old: toDir(oldDir, 'oldDir', syscall),
     oldPath: toPath(oldPath, 'oldPath'),
     dir: toDir(newDir, 'newDir', syscall),
@@ -82,6 +91,11 @@ function linkArgs(oldDir: unknown, oldPath: unknown, newDir: unknown, newPath: u
     follow: validateBoolean(followSymlinks, 'options.followSymlinks', false),
     empty: validateBoolean(emptyPath, 'options.emptyPath', false),
   }
+  if (args.empty && (args.oldPath.length !== 0 || followSymlinks !== undefined)) {
+    // linkat(2) takes no path and follows nothing with AT_EMPTY_PATH: say so rather than ignore them.
+    throw invalidArgValue('oldPath', oldPath, "must be '' with options.emptyPath, and options.followSymlinks must be left out")
+  }
+  return args
 }
 
 /**
@@ -128,15 +142,16 @@ export async function symlinkat(target: PathLike, dir: Dir, path: PathLike): Pro
 export function readlinkatSync(dir: Dir, path: PathLike, options?: { encoding?: 'utf8' }): string
 export function readlinkatSync(dir: Dir, path: PathLike, options: { encoding: 'buffer' }): Buffer
 export function readlinkatSync(dir: Dir, path: PathLike, options?: { encoding?: NameEncoding }): string | Buffer {
+  const raw = rawNames(options)
   const target = native.readlinkatSync(toDir(dir, 'dir', 'readlinkatSync'), toPath(path, 'path'))
-  return validateOptions(options).encoding === 'buffer' ? target : target.toString('utf8')
+  return raw ? target : target.toString('utf8')
 }
 
 /** {@link readlinkatSync} on the libuv threadpool. */
 export async function readlinkat(dir: Dir, path: PathLike, options?: { encoding?: 'utf8' }): Promise<string>
 export async function readlinkat(dir: Dir, path: PathLike, options: { encoding: 'buffer' }): Promise<Buffer>
 export async function readlinkat(dir: Dir, path: PathLike, options?: { encoding?: NameEncoding }): Promise<string | Buffer> {
-  const raw = validateOptions(options).encoding === 'buffer'
+  const raw = rawNames(options)
   const target = await native.readlinkat(toDir(dir, 'dir', 'readlinkat'), toPath(path, 'path'))
   return raw ? target : target.toString('utf8')
 }
@@ -147,12 +162,12 @@ export async function readlinkat(dir: Dir, path: PathLike, options?: { encoding?
  *
  * @see https://man7.org/linux/man-pages/man2/mkdir.2.html
  */
-export function mkdiratSync(dir: Dir, path: PathLike, mode?: number): void {
+export function mkdiratSync(dir: Dir, path: PathLike, mode?: Mode): void {
   native.mkdiratSync(toDir(dir, 'dir', 'mkdiratSync'), toPath(path, 'path'), validateMode(mode, 'mode', 0o777))
 }
 
 /** {@link mkdiratSync} on the libuv threadpool. */
-export async function mkdirat(dir: Dir, path: PathLike, mode?: number): Promise<void> {
+export async function mkdirat(dir: Dir, path: PathLike, mode?: Mode): Promise<void> {
   return native.mkdirat(toDir(dir, 'dir', 'mkdirat'), toPath(path, 'path'), validateMode(mode, 'mode', 0o777))
 }
 
@@ -182,12 +197,12 @@ export async function mknodat(dir: Dir, path: PathLike, mode: number, dev: numbe
  *
  * @see https://man7.org/linux/man-pages/man3/mkfifo.3.html
  */
-export function mkfifoatSync(dir: Dir, path: PathLike, mode?: number): void {
+export function mkfifoatSync(dir: Dir, path: PathLike, mode?: Mode): void {
   native.mkfifoatSync(toDir(dir, 'dir', 'mkfifoatSync'), toPath(path, 'path'), validateMode(mode, 'mode', 0o666))
 }
 
 /** {@link mkfifoatSync} on the libuv threadpool. */
-export async function mkfifoat(dir: Dir, path: PathLike, mode?: number): Promise<void> {
+export async function mkfifoat(dir: Dir, path: PathLike, mode?: Mode): Promise<void> {
   return native.mkfifoat(toDir(dir, 'dir', 'mkfifoat'), toPath(path, 'path'), validateMode(mode, 'mode', 0o666))
 }
 
@@ -216,15 +231,15 @@ export async function unlinkat(dir: Dir, path: PathLike, options?: { removeDir?:
  *
  * @see https://man7.org/linux/man-pages/man2/chmod.2.html
  */
-export function fchmodatSync(dir: Dir, path: PathLike, mode: number, options?: { followSymlinks?: boolean }): void {
+export function fchmodatSync(dir: Dir, path: PathLike, mode: Mode, options?: { followSymlinks?: boolean }): void {
   const follow = validateBoolean(validateOptions(options).followSymlinks, 'options.followSymlinks', true)
-  native.fchmodatSync(toDir(dir, 'dir', 'fchmodatSync'), toPath(path, 'path'), validateMode(mode, 'mode', 0), follow)
+  native.fchmodatSync(toDir(dir, 'dir', 'fchmodatSync'), toPath(path, 'path'), validateMode(mode, 'mode'), follow)
 }
 
 /** {@link fchmodatSync} on the libuv threadpool. */
-export async function fchmodat(dir: Dir, path: PathLike, mode: number, options?: { followSymlinks?: boolean }): Promise<void> {
+export async function fchmodat(dir: Dir, path: PathLike, mode: Mode, options?: { followSymlinks?: boolean }): Promise<void> {
   const follow = validateBoolean(validateOptions(options).followSymlinks, 'options.followSymlinks', true)
-  return native.fchmodat(toDir(dir, 'dir', 'fchmodat'), toPath(path, 'path'), validateMode(mode, 'mode', 0), follow)
+  return native.fchmodat(toDir(dir, 'dir', 'fchmodat'), toPath(path, 'path'), validateMode(mode, 'mode'), follow)
 }
 
 function ownerId(value: unknown, name: string): number {
@@ -251,7 +266,7 @@ export async function fchownat(dir: Dir, path: PathLike, uid: number, gid: numbe
 /** Options of {@link writeFileAtomicSync}. */
 export interface WriteFileAtomicOptions {
   /** The new file's mode, less the umask. Default `0o666`. */
-  mode?: number
+  mode?: Mode
   /** Put the data and the new name on the device before returning (`fsync` of the file and its directory). Default `true`. */
   fsync?: boolean
 }

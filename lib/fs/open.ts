@@ -1,9 +1,9 @@
 // Opening files: open, openat and openat2, returning OwnedFds.
 
 import { native } from '../binding'
-import { invalidArgType } from '../errors'
+import { invalidArgType, invalidArgValue } from '../errors'
 import { type FdLike, ownedFromHandle, type OwnedFd } from '../fd'
-import { type PathLike, toPath, validateMode, validateOptions } from '../validate'
+import { type PathLike, toPath, validateMode, validateOptions, type Mode } from '../validate'
 import { constants, type OpenFlags, toDir, toOpenFlags } from './common'
 
 /**
@@ -30,7 +30,7 @@ export interface Openat2Options {
   /** Open flags, as for {@link open}. Default `'r'`. */
   flags?: OpenFlags
   /** The mode to create with. Default `0o666` (less the umask). */
-  mode?: number
+  mode?: Mode
   /** How the path may resolve. */
   resolve?: ResolveOptions | number
 }
@@ -49,7 +49,11 @@ function toResolve(value: unknown): number {
     return 0
   }
   if (typeof value === 'number') {
-    return toOpenFlags(value, 'options.resolve', 0)
+    const all = RESOLVE_BITS.reduce((bits, [, bit]) => bits | bit, 0)
+    if (!Number.isInteger(value) || value < 0 || (value & ~all) !== 0) {
+      throw invalidArgValue('options.resolve', value, 'must be an object of booleans or a number of constants.RESOLVE_* bits')
+    }
+    return value
   }
   const options = validateOptions(value as ResolveOptions, 'options.resolve')
   let bits = 0
@@ -80,13 +84,13 @@ function toResolve(value: unknown): number {
  *
  * @see https://man7.org/linux/man-pages/man2/open.2.html
  */
-export function openSync(path: PathLike, flags: OpenFlags = 'r', mode?: number): OwnedFd {
+export function openSync(path: PathLike, flags: OpenFlags = 'r', mode?: Mode): OwnedFd {
   const handle = native.openSync(toPath(path, 'path'), toOpenFlags(flags, 'flags', 0), validateMode(mode, 'mode', 0o666))
   return ownedFromHandle(handle)
 }
 
 /** {@link openSync} on the libuv threadpool. */
-export async function open(path: PathLike, flags: OpenFlags = 'r', mode?: number): Promise<OwnedFd> {
+export async function open(path: PathLike, flags: OpenFlags = 'r', mode?: Mode): Promise<OwnedFd> {
   const handle = await native.open(toPath(path, 'path'), toOpenFlags(flags, 'flags', 0), validateMode(mode, 'mode', 0o666))
   return ownedFromHandle(handle)
 }
@@ -98,14 +102,14 @@ export async function open(path: PathLike, flags: OpenFlags = 'r', mode?: number
  *
  * @see https://man7.org/linux/man-pages/man2/openat.2.html
  */
-export function openatSync(dirFd: FdLike, path: PathLike, flags: OpenFlags = 'r', mode?: number): OwnedFd {
+export function openatSync(dirFd: FdLike, path: PathLike, flags: OpenFlags = 'r', mode?: Mode): OwnedFd {
   const dir = toDir(dirFd, 'dirFd', 'openatSync')
   const handle = native.openatSync(dir, toPath(path, 'path'), toOpenFlags(flags, 'flags', 0), validateMode(mode, 'mode', 0o666))
   return ownedFromHandle(handle)
 }
 
 /** {@link openatSync} on the libuv threadpool. */
-export async function openat(dirFd: FdLike, path: PathLike, flags: OpenFlags = 'r', mode?: number): Promise<OwnedFd> {
+export async function openat(dirFd: FdLike, path: PathLike, flags: OpenFlags = 'r', mode?: Mode): Promise<OwnedFd> {
   const dir = toDir(dirFd, 'dirFd', 'openat')
   const handle = await native.openat(dir, toPath(path, 'path'), toOpenFlags(flags, 'flags', 0), validateMode(mode, 'mode', 0o666))
   return ownedFromHandle(handle)

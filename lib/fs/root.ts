@@ -6,9 +6,9 @@ import { native } from '../binding'
 import { closedFd } from '../errors'
 import { ownedFromHandle, type OwnedFd } from '../fd'
 import { type SetFileTimes, toFileTimes } from '../times'
-import { type PathLike, toPath, validateBoolean, validateMode, validateOptions } from '../validate'
-import { type OpenFlags, toOpenFlags } from './common'
-import { type Dirent, rawNames, type ReaddirOptions, toDirents } from './dir'
+import { type PathLike, toPath, validateBoolean, validateMode, validateOptions, type Mode } from '../validate'
+import { type OpenFlags, rawNames, toOpenFlags } from './common'
+import { type Dirent, type ReaddirOptions, toDirents } from './dir'
 import { type RenameOptions, renameBits } from './names'
 import { readStatx, STATX_LEN, type Statx, wordsOf } from './stat'
 
@@ -123,7 +123,7 @@ export class Root implements Disposable {
   }
 
   /** Opens `path` beneath the root, close-on-exec; `flags` as for `open` (`'r'` by default). */
-  openSync(path: PathLike, flags: OpenFlags = 'r', mode?: number): OwnedFd {
+  openSync(path: PathLike, flags: OpenFlags = 'r', mode?: Mode): OwnedFd {
     const dir = this.#live('Root.openSync')
     const handle = native.rootOpenFileSync(
       dir,
@@ -136,7 +136,7 @@ export class Root implements Disposable {
   }
 
   /** {@link Root.openSync} on the libuv threadpool. */
-  async open(path: PathLike, flags: OpenFlags = 'r', mode?: number): Promise<OwnedFd> {
+  async open(path: PathLike, flags: OpenFlags = 'r', mode?: Mode): Promise<OwnedFd> {
     const dir = this.#live('Root.open')
     const handle = await native.rootOpenFile(
       dir,
@@ -187,12 +187,12 @@ export class Root implements Disposable {
   }
 
   /** Creates a directory (mode `0o777` less the umask by default). */
-  mkdirSync(path: PathLike, mode?: number): void {
+  mkdirSync(path: PathLike, mode?: Mode): void {
     native.rootMkdirSync(this.#live('Root.mkdirSync'), this.#kernel, toPath(path, 'path'), validateMode(mode, 'mode', 0o777))
   }
 
   /** {@link Root.mkdirSync} on the libuv threadpool. */
-  async mkdir(path: PathLike, mode?: number): Promise<void> {
+  async mkdir(path: PathLike, mode?: Mode): Promise<void> {
     return native.rootMkdir(this.#live('Root.mkdir'), this.#kernel, toPath(path, 'path'), validateMode(mode, 'mode', 0o777))
   }
 
@@ -216,8 +216,9 @@ export class Root implements Disposable {
   readlinkSync(path: PathLike, options?: ReaddirOptions & { encoding?: 'utf8' }): string
   readlinkSync(path: PathLike, options: ReaddirOptions & { encoding: 'buffer' }): Buffer
   readlinkSync(path: PathLike, options?: ReaddirOptions): string | Buffer {
+    const raw = rawNames(options)
     const target = native.rootReadlinkSync(this.#live('Root.readlinkSync'), this.#kernel, toPath(path, 'path'))
-    return rawNames(options) ? target : target.toString('utf8')
+    return raw ? target : target.toString('utf8')
   }
 
   /** {@link Root.readlinkSync} on the libuv threadpool. */
@@ -283,13 +284,13 @@ export class Root implements Disposable {
   }
 
   /** Changes the mode of what `path` names (a final symlink is followed, inside the root). */
-  chmodSync(path: PathLike, mode: number): void {
-    native.rootChmodSync(this.#live('Root.chmodSync'), this.#kernel, toPath(path, 'path'), validateMode(mode, 'mode', 0))
+  chmodSync(path: PathLike, mode: Mode): void {
+    native.rootChmodSync(this.#live('Root.chmodSync'), this.#kernel, toPath(path, 'path'), validateMode(mode, 'mode'))
   }
 
   /** {@link Root.chmodSync} on the libuv threadpool. */
-  async chmod(path: PathLike, mode: number): Promise<void> {
-    return native.rootChmod(this.#live('Root.chmod'), this.#kernel, toPath(path, 'path'), validateMode(mode, 'mode', 0))
+  async chmod(path: PathLike, mode: Mode): Promise<void> {
+    return native.rootChmod(this.#live('Root.chmod'), this.#kernel, toPath(path, 'path'), validateMode(mode, 'mode'))
   }
 
   /** Sets access and/or modification times, as `setFileTimesSync` does, beneath the root. */

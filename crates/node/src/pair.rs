@@ -1,4 +1,4 @@
-//! [`blocking_pair!`]: the sync export and its Promise twin of one core call.
+//! `blocking_pair!`: the sync export and its Promise twin of one core call.
 
 /// Declares `fooSync`, which makes a core call on the calling thread, and
 /// `foo`, which makes the same call on the libuv threadpool, from one

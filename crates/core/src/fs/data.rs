@@ -29,7 +29,8 @@ pub fn fallocate(
 /// # References
 ///  - [Linux `posix_fadvise(2)`](https://man7.org/linux/man-pages/man2/posix_fadvise.2.html)
 pub fn fadvise(fd: BorrowedFd<'_>, offset: u64, length: u64, advice: Advice) -> Result<()> {
-    rustix::fs::fadvise(fd, offset, std::num::NonZeroU64::new(length), advice).syscall("fadvise64")
+    rustix::fs::fadvise(fd, offset, std::num::NonZeroU64::new(length), advice)
+        .syscall("posix_fadvise")
 }
 
 /// `fsync(fd)`—Writes a file's data and metadata to its device.

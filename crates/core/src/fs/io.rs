@@ -18,7 +18,7 @@ use crate::error::{Result, Syscall};
 /// # References
 ///  - [Linux `pread(2)`](https://man7.org/linux/man-pages/man2/pread.2.html)
 pub fn pread(fd: BorrowedFd<'_>, buffer: &mut [u8], offset: u64) -> Result<usize> {
-    rustix::io::pread(fd, buffer, offset).syscall("pread64")
+    rustix::io::pread(fd, buffer, offset).syscall("pread")
 }
 
 /// `pwrite(fd, buffer, offset)`—Writes at `offset` without moving the file
@@ -27,7 +27,7 @@ pub fn pread(fd: BorrowedFd<'_>, buffer: &mut [u8], offset: u64) -> Result<usize
 /// # References
 ///  - [Linux `pwrite(2)`](https://man7.org/linux/man-pages/man2/pwrite.2.html)
 pub fn pwrite(fd: BorrowedFd<'_>, buffer: &[u8], offset: u64) -> Result<usize> {
-    rustix::io::pwrite(fd, buffer, offset).syscall("pwrite64")
+    rustix::io::pwrite(fd, buffer, offset).syscall("pwrite")
 }
 
 /// `readv(fd, buffers)`—Reads at the file position into several buffers in
@@ -161,10 +161,9 @@ pub fn fionread(fd: BorrowedFd<'_>) -> Result<u64> {
     const FIONREAD: rustix::ioctl::Opcode = linux_raw_sys::ioctl::FIONREAD as _;
     // SAFETY: FIONREAD's argument is a pointer to one `int` it writes,
     // which is what this getter passes and reads back.
-    let count = unsafe {
-        rustix::ioctl::ioctl(fd, rustix::ioctl::Getter::<FIONREAD, libc::c_int>::new())
-    }
-    .syscall("ioctl")?;
+    let count =
+        unsafe { rustix::ioctl::ioctl(fd, rustix::ioctl::Getter::<FIONREAD, libc::c_int>::new()) }
+            .syscall("ioctl")?;
     // Past the end of a file the kernel answers with a negative count.
     Ok(u64::try_from(count).unwrap_or(0))
 }

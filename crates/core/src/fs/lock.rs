@@ -4,7 +4,7 @@
 //! descriptor of the file does not drop them and threads can contend.
 //!
 //! Waiting for a lock is unbounded: the waiting forms take a
-//! [`Cancel`](crate::wait::Cancel) and run on a wait thread of their own
+//! [`Cancel`] and run on a wait thread of their own
 //! ([`crate::wait`]).
 
 use std::os::fd::{AsRawFd, BorrowedFd};

@@ -118,15 +118,9 @@ pub fn mknodat(dir: BorrowedFd<'_>, path: &Path, mode: u32, dev: u64) -> Result<
     } else {
         FileType::from_raw_mode(mode)
     };
-    rustix::fs::mknodat(
-        dir,
-        path,
-        kind,
-        Mode::from_raw_mode(mode),
-        dev,
-    )
-    .syscall("mknodat")
-    .with_path(Some(path))
+    rustix::fs::mknodat(dir, path, kind, Mode::from_raw_mode(mode), dev)
+        .syscall("mknodat")
+        .with_path(Some(path))
 }
 
 /// `mkfifoat(dir, path, mode)`—Creates a FIFO (a named pipe).

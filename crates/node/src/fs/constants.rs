@@ -51,7 +51,8 @@ constants! {
     /// Never wait: `EAGAIN` instead.
     "O_NONBLOCK" o_nonblock = OFlags::NONBLOCK.bits(),
     /// Writes complete with their data on the device.
-    "O_DSYNC" o_dsync = OFlags::DSYNC.bits(),
+    // Not rustix's `OFlags::DSYNC`, which 1.1 defines as `O_SYNC`.
+    "O_DSYNC" o_dsync = libc::O_DSYNC,
     /// Writes complete with data and metadata on the device.
     "O_SYNC" o_sync = OFlags::SYNC.bits(),
     /// Bypass the page cache (aligned I/O; see `dioMemAlign`).
@@ -70,6 +71,11 @@ constants! {
     "O_TMPFILE" o_tmpfile = OFlags::TMPFILE.bits(),
     /// Signal-driven I/O.
     "O_ASYNC" o_async = OFlags::ASYNC.bits(),
+    /// Offsets past 2 GiB allowed: the kernel sets it on every open sysix
+    /// makes (on 64-bit architectures, on every open), and `fcntlGetFl`
+    /// reports it. C headers of 64-bit systems define it as 0; this is the
+    /// kernel's bit.
+    "O_LARGEFILE" o_largefile = OFlags::LARGEFILE.bits(),
     /// `openat2`: stay beneath the directory (`EXDEV` otherwise).
     "RESOLVE_BENEATH" resolve_beneath = ResolveFlags::BENEATH.bits(),
     /// `openat2`: treat the directory as `/`.
