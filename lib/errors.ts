@@ -61,6 +61,14 @@ export function invalidArgValue(name: string, value: unknown, reason: string): T
 }
 
 /** `RangeError [ERR_OUT_OF_RANGE]`: `range` reads like ">= 0 && <= 10". */
+/**
+ * `ERR_FEATURE_UNAVAILABLE_ON_PLATFORM` (Node's code for it): what this
+ * runtime cannot do, and why.
+ */
+export function unavailable(feature: string, reason: string): TypeError & NodeError {
+  return withCode(new TypeError(`${feature} is not available on this runtime: ${reason}`), 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM')
+}
+
 export function outOfRange(name: string, range: string, received: unknown): RangeError & NodeError {
   const shown = typeof received === 'bigint' ? `${received}n` : typeof received === 'number' ? String(received) : inspect(received)
   return withCode(new RangeError(`The value of "${name}" is out of range. It must be ${range}. Received ${shown}`), 'ERR_OUT_OF_RANGE')

@@ -16,7 +16,7 @@ import { inspect } from 'node:util'
 import { isMainThread } from 'node:worker_threads'
 
 import { native } from './binding'
-import { closedFd, invalidArgType, invalidArgValue, nodeError } from './errors'
+import { closedFd, invalidArgType, invalidArgValue, nodeError, unavailable } from './errors'
 import { INT32_MAX, isPathLike, toPath, validateInteger, validateOptions, type PathLike } from './validate'
 
 /**
@@ -41,6 +41,19 @@ const versions = process.versions as { bun?: string; deno?: string }
 
 /** Whether this is Deno, whose `node:fs` numbers are resource ids rather than kernel descriptors. */
 const DENO = versions.deno !== undefined
+
+/** Whether this is Bun. */
+const BUN = versions.bun !== undefined
+
+/** Whether Deno's `node:fs` has a resource of this number (then it is Deno's to close, not a descriptor to own). */
+function denoResource(fd: number): boolean {
+  try {
+    fstatSync(fd)
+    return true
+  } catch {
+    return false
+  }
+}
 
 /**
  * Whether this is a Node worker thread, where Node tracks the descriptors its
@@ -154,7 +167,9 @@ export class OwnedFd implements Disposable {
   static fromRaw(fd: number): OwnedFd {
     validateInteger(fd, 'fd', 0, INT32_MAX)
     const known = native.fdKnown(fd)
-    if (DENO && !known) {
+    // On Deno, a number its node:fs knows is a resource id, even one sysix
+    // once gave away (the new owner may have closed it, and Deno reused it).
+    if (DENO && denoResource(fd)) {
       throw denoResourceId('fd', fd)
     }
     if (NODE_WORKER && !known) {
@@ -262,6 +277,11 @@ export class OwnedFd implements Disposable {
    * ```
    */
   toSocket(options?: Omit<SocketConstructorOpts, 'fd'>): Socket {
+    if (BUN) {
+      // Bun's net.Socket ignores `fd` (oven-sh/bun#29141): the socket would
+      // read nothing and never close the descriptor.
+      throw unavailable('OwnedFd.toSocket', "Bun's net.Socket does not adopt a descriptor ({ fd }); the descriptor stays owned here")
+    }
     return this.#handOver(options, (fd, opts) => new Socket({ ...opts, fd }))
   }
 
@@ -270,6 +290,7 @@ export class OwnedFd implements Disposable {
    * closes it when it ends or is destroyed (so `autoClose: false` is refused).
    */
   toReadStream(options?: Parameters<typeof createReadStream>[1] & object): ReadStream {
+    refuseDenoStream('OwnedFd.toReadStream')
     return this.#handOver(options, (fd, opts) => createReadStream(NO_PATH, { ...opts, fd, autoClose: true }))
   }
 
@@ -278,6 +299,7 @@ export class OwnedFd implements Disposable {
    * closes it when it finishes or is destroyed (so `autoClose: false` is refused).
    */
   toWriteStream(options?: Parameters<typeof createWriteStream>[1] & object): WriteStream {
+    refuseDenoStream('OwnedFd.toWriteStream')
     return this.#handOver(options, (fd, opts) => createWriteStream(NO_PATH, { ...opts, fd, autoClose: true }))
   }
 
@@ -386,6 +408,13 @@ function isFileHandle(value: unknown): value is FileHandle {
     typeof (value as FileHandle).fd === 'number' &&
     typeof (value as FileHandle).close === 'function'
   )
+}
+
+/** Deno's fs streams use Deno resources: a kernel descriptor given to one fails (EBADF) and is never closed. */
+function refuseDenoStream(feature: string): void {
+  if (DENO) {
+    throw unavailable(feature, "Deno's fs streams take only descriptors its node:fs opened; the descriptor stays owned here")
+  }
 }
 
 /**
