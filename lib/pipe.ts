@@ -43,13 +43,22 @@ export class Pipe implements Disposable {
     makePipe = (reader, writer) => new Pipe(INTERNAL, reader, writer)
   }
 
-  /** Closes both ends that are still open (the reader first); a closed end is left as it is. */
-  [Symbol.dispose](): void {
+  /**
+   * Closes both ends that are still open (the reader first); a closed or
+   * given-up end is left as it is. Throws the first error the kernel reports
+   * (both ends are closed all the same).
+   */
+  close(): void {
     try {
       this.reader.close()
     } finally {
       this.writer.close()
     }
+  }
+
+  /** {@link Pipe.close}, for `using`. */
+  [Symbol.dispose](): void {
+    this.close()
   }
 }
 

@@ -25,7 +25,10 @@ execFileSync(join(ROOT, 'node_modules', '.bin', 'napi'), ['create-npm-dirs'], { 
 const { targets, packageName } = await readNapiConfig(manifest)
 const text = readFileSync(manifest, 'utf8')
 const pkg = JSON.parse(text)
-pkg.optionalDependencies = Object.fromEntries(targets.map((target) => [`${packageName}-${target.platformArchABI}`, pkg.version]))
+// Sorted by name, as npm itself writes dependencies back when it installs.
+pkg.optionalDependencies = Object.fromEntries(
+  targets.map((target) => [`${packageName}-${target.platformArchABI}`, pkg.version]).sort(([a], [b]) => (a < b ? -1 : 1)),
+)
 const updated = `${JSON.stringify(pkg, null, 2)}\n`
 if (updated !== text) {
   writeFileSync(manifest, updated)
