@@ -247,11 +247,20 @@ export declare function fileTimesSync(target: string | Uint8Array | number, foll
 /** `ioctl(fd, FIONREAD)`. */
 export declare function fionread(fd: number): number
 
+/**
+ * The bit of `flockSync`'s `op` that asks not to wait (an argument of its
+ * own would cost a conversion on the hot path).
+ */
+export declare const FLOCK_NON_BLOCKING: number
+
 /** `flock(fd, op | LOCK_NB)` or `LOCK_UN` on the threadpool: never waits. */
 export declare function flockNow(fd: number, op: number): Promise<void>
 
-/** `flock(fd, op)`, waiting on the calling thread unless `nonBlocking`. */
-export declare function flockSync(fd: number, op: number, nonBlocking: boolean): void
+/**
+ * `flock(fd, op)`, waiting on the calling thread unless `op` has the
+ * [`FLOCK_NON_BLOCKING`] bit.
+ */
+export declare function flockSync(fd: number, op: number): void
 
 /** `flock(fd, op)` waiting on a thread of its own, called off by `wait`. */
 export declare function flockWait(fd: number, op: number, wait: Wait): Promise<void>

@@ -49,10 +49,14 @@ test('descriptors a worker still owns when it exits are closed', (t) => {
     const w = worker(\`
       const keep = [];
       for (let i = 0; i < 50; i++) keep.push(sysix.pipe(), sysix.FileId.fromPath('/'), sysix.dupStdout());
-      require('worker_threads').parentPort.postMessage(keep.length);
+      const { parentPort } = require('worker_threads');
+      parentPort.postMessage(keep.length);
+      // Alive until counted: then it ends, still owning all of them.
+      parentPort.once('message', () => parentPort.close());
     \`);
     const [made] = await once(w, 'message');
     const during = fdCount();
+    w.postMessage('exit');
     await w.exited;
     await gcSettle();
     report({ before, during, after: fdCount(), made });

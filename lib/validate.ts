@@ -149,6 +149,19 @@ export function validateAbortSignal(value: unknown, name: string): AbortSignal |
   return value as AbortSignal
 }
 
+/**
+ * Checks that `value` is one of `choices` (or, left out, `fallback`) and
+ * returns its index: how a string option becomes the number the binding
+ * takes, in one scan.
+ */
+export function validateChoice<T extends string>(value: unknown, name: string, choices: readonly T[], fallback?: T): number {
+  const index = choices.indexOf((value === undefined ? fallback : value) as T)
+  if (index < 0) {
+    throw invalidArgValue(name, value, `must be one of: ${choices.map((c) => `'${c}'`).join(', ')}`)
+  }
+  return index
+}
+
 /** Checks that `value` is one of `choices`. */
 export function validateOneOf<T extends string>(value: unknown, name: string, choices: readonly T[], fallback?: T): T {
   if (value === undefined && fallback !== undefined) {

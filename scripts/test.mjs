@@ -6,6 +6,10 @@
 //   msrv         with SYSIX_MSRV_RUSTC set (CI sets it to Debian's Rust
 //                1.85, the cross-compilers' version): the workspace builds
 //                and its tests pass with that compiler too; one test
+//   cross        with SYSIX_CROSS_TEST=<rust triple> set (CI sets it to
+//                aarch64-unknown-linux-gnu): build:cross, then test:cross,
+//                the whole suite under qemu on that architecture's Node; a
+//                build that fails counts as one failure
 //
 // Each suite's own output is shown as it runs; the last line is
 // `N passed, N failed`. A suite that cannot run at all (a compile error, a
@@ -57,6 +61,15 @@ const suites = [
       passed: sum(output, /^# pass (\d+)$/gm),
       failed: sum(output, /^# fail (\d+)$/gm),
     }),
+  },
+  process.env.SYSIX_CROSS_TEST && {
+    name: `cross (${process.env.SYSIX_CROSS_TEST}, under qemu)`,
+    command: ['sh', ['-c', 'node scripts/cross/build.mjs "$0" && node scripts/cross/test.mjs "$0"', process.env.SYSIX_CROSS_TEST]],
+    // test.mjs ends with its own total of the check, the Rust core's tests and ava.
+    count: (output) => {
+      const total = [...output.matchAll(/^(\d+) passed, (\d+) failed$/gm)].at(-1)
+      return { passed: Number(total?.[1] ?? 0), failed: Number(total?.[2] ?? 0) }
+    },
   },
 ]
 

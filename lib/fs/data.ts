@@ -4,7 +4,7 @@
 import type { DataExtent } from '../../binding'
 import { native } from '../binding'
 import { type FdLike, toFd } from '../fd'
-import { validateBoolean, validateOffset, validateOneOf, validateOptionalOffset, validateOptions } from '../validate'
+import { validateBoolean, validateOffset, validateChoice, validateOptionalOffset, validateOptions } from '../validate'
 import { constants } from './common'
 
 export type { DataExtent }
@@ -74,7 +74,7 @@ const ADVICE = ['normal', 'random', 'sequential', 'willneed', 'dontneed', 'noreu
  * @see https://man7.org/linux/man-pages/man2/posix_fadvise.2.html
  */
 export function fadviseSync(fd: FdLike, offset: number | bigint, length: number | bigint, advice: Advice): void {
-  const kind = ADVICE.indexOf(validateOneOf(advice, 'advice', ADVICE))
+  const kind = validateChoice(advice, 'advice', ADVICE)
   native.fadviseSync(toFd(fd, 'fd', 'fadviseSync'), validateOffset(offset, 'offset'), validateOffset(length, 'length'), kind)
 }
 

@@ -2,7 +2,7 @@
 
 import { native } from '../binding'
 import { type FdLike, toFd } from '../fd'
-import { validateAbortSignal, validateBoolean, validateOffset, validateOneOf, validateOptions } from '../validate'
+import { validateAbortSignal, validateBoolean, validateOffset, validateChoice, validateOptions } from '../validate'
 import { abortable } from './common'
 
 /** What {@link flock} does. */
@@ -28,9 +28,10 @@ export interface FlockOptions {
  * @see https://man7.org/linux/man-pages/man2/flock.2.html
  */
 export function flockSync(fd: FdLike, operation: FlockOperation, options?: Omit<FlockOptions, 'signal'>): void {
-  const op = FLOCK_OPERATIONS.indexOf(validateOneOf(operation, 'operation', FLOCK_OPERATIONS))
-  const nonBlocking = validateBoolean(validateOptions(options).nonBlocking, 'options.nonBlocking', false)
-  native.flockSync(toFd(fd, 'fd', 'flockSync'), op, nonBlocking)
+  const op = validateChoice(operation, 'operation', FLOCK_OPERATIONS)
+  const nonBlocking = options !== undefined && validateBoolean(validateOptions(options).nonBlocking, 'options.nonBlocking', false)
+  // One argument for both: the binding's FLOCK_NON_BLOCKING bit.
+  native.flockSync(toFd(fd, 'fd', 'flockSync'), nonBlocking ? op | native.FLOCK_NON_BLOCKING : op)
 }
 
 /**
@@ -39,7 +40,7 @@ export function flockSync(fd: FdLike, operation: FlockOperation, options?: Omit<
  * `fs` call of the program), and `signal` gives the wait up.
  */
 export async function flock(fd: FdLike, operation: FlockOperation, options?: FlockOptions): Promise<void> {
-  const op = FLOCK_OPERATIONS.indexOf(validateOneOf(operation, 'operation', FLOCK_OPERATIONS))
+  const op = validateChoice(operation, 'operation', FLOCK_OPERATIONS)
   const { nonBlocking, signal } = validateOptions(options)
   validateAbortSignal(signal, 'options.signal')
   const number = toFd(fd, 'fd', 'flock')
@@ -71,7 +72,7 @@ export interface LockOptions {
 function lockArgs(options: LockOptions): [number, number | bigint, number | bigint] {
   const { type, start, length } = validateOptions(options, 'options')
   return [
-    LOCK_TYPES.indexOf(validateOneOf(type, 'options.type', LOCK_TYPES)),
+    validateChoice(type, 'options.type', LOCK_TYPES),
     start === undefined ? 0 : validateOffset(start, 'options.start'),
     length === undefined ? 0 : validateOffset(length, 'options.length'),
   ]

@@ -7,7 +7,7 @@ import type { StatFs } from '../../binding'
 import { native } from '../binding'
 import { invalidArgValue } from '../errors'
 import { type FdLike, type PathOrFd, toTarget } from '../fd'
-import { type PathLike, toPath, validateBoolean, validateInteger, validateOneOf, validateOptions } from '../validate'
+import { type PathLike, toPath, validateBoolean, validateInteger, validateChoice, validateOptions } from '../validate'
 import { AT_FDCWD, constants, type FileType, fileType, toDir } from './common'
 
 export type { StatFs }
@@ -188,7 +188,7 @@ function statxArgs(target: unknown, options: StatxOptions | undefined, syscall: 
     toTarget(target, 'target', syscall),
     mask === undefined ? ALL : validateInteger(mask, 'options.mask', 0, 0xffffffff),
     validateBoolean(followSymlinks, 'options.followSymlinks', true),
-    SYNC_MODES.indexOf(validateOneOf(sync, 'options.sync', SYNC_MODES, 'as-stat')),
+    validateChoice(sync, 'options.sync', SYNC_MODES, 'as-stat'),
   ]
 }
 

@@ -10,6 +10,9 @@ use std::path::PathBuf;
 pub(crate) struct Mount<'a> {
     /// The mount's unique id, as `statx` reports it in `stx_mnt_id`.
     pub id: u64,
+    /// The device of its filesystem (`major:minor`), as `statx` reports it
+    /// in `stx_dev_major` and `stx_dev_minor`.
+    pub dev: (u32, u32),
     /// The directory of the filesystem that forms the mount's root.
     pub root: PathBuf,
     /// Where it is mounted, relative to this process's root.
@@ -26,13 +29,16 @@ impl<'a> Mount<'a> {
         let (before, after) = line.split_once(" - ")?;
         let mut fields = before.split(' ');
         let id = fields.next()?.parse().ok()?;
-        let root = unescape(fields.nth(2)?);
+        let (major, minor) = fields.nth(1)?.split_once(':')?;
+        let dev = (major.parse().ok()?, minor.parse().ok()?);
+        let root = unescape(fields.next()?);
         let point = unescape(fields.next()?);
         let mut fields = after.split(' ');
         let fstype = fields.next()?;
         let super_options = fields.nth(1).unwrap_or("");
         Some(Self {
             id,
+            dev,
             root: root.into(),
             point: point.into(),
             fstype,

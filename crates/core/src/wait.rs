@@ -29,7 +29,9 @@ use crate::fd::registry::Owner;
 pub struct Cancel {
     cancelled: AtomicBool,
     finished: AtomicBool,
-    thread: OnceLock<libc::pthread_t>,
+    /// The wait thread, as std names it (an integer on every C library:
+    /// musl's `pthread_t` is a pointer, which is neither `Send` nor `Sync`).
+    thread: OnceLock<std::os::unix::thread::RawPthread>,
 }
 
 /// Why a wait ended without its result.
@@ -227,7 +229,7 @@ impl Waiter {
                     // SAFETY: `thread` is the live wait thread (it has not
                     // finished, so it has not exited), and `signal` has a
                     // handler that does nothing.
-                    unsafe { libc::pthread_kill(thread, signal) };
+                    unsafe { libc::pthread_kill(thread as usize as libc::pthread_t, signal) };
                     thread::sleep(Duration::from_millis(2));
                 }
             });

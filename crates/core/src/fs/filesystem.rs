@@ -41,10 +41,12 @@ pub fn filesystem_of(dir: &Path) -> Result<Filesystem> {
         .with_path(Some(dir))?;
     let reported = StatxFlags::from_bits_retain(stx.stx_mask);
     let mountinfo = fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
-    let mount = mountinfo
-        .lines()
-        .filter_map(Mount::parse)
-        .find(|m| reported.contains(StatxFlags::MNT_ID) && m.id == stx.stx_mnt_id);
+    let mounts: Vec<Mount<'_>> = mountinfo.lines().filter_map(Mount::parse).collect();
+    let id = reported
+        .contains(StatxFlags::MNT_ID)
+        .then_some(stx.stx_mnt_id);
+    let path = fs::canonicalize(dir).unwrap_or_else(|_| dir.to_owned());
+    let mount = mount_of(&mounts, id, (stx.stx_dev_major, stx.stx_dev_minor), &path);
     let has_nanos = |t: &StatxTimestamp| t.tv_nsec != 0;
     let own_nanos = [stx.stx_atime, stx.stx_mtime, stx.stx_ctime]
         .iter()
@@ -66,16 +68,60 @@ pub fn filesystem_of(dir: &Path) -> Result<Filesystem> {
             })
         });
     Ok(Filesystem {
-        fstype: mount.as_ref().map(|m| m.fstype.to_owned()),
-        mount_point: mount.map(|m| m.point),
+        fstype: mount.map(|m| m.fstype.to_owned()),
+        mount_point: mount.map(|m| m.point.clone()),
         birth_times: reported.contains(StatxFlags::BTIME),
         nanosecond_times,
     })
 }
 
+/// The mount holding `path`: the one with its id; without one (before Linux
+/// 5.8, or an emulator that reports the bit but leaves the id 0), the
+/// deepest mount of its device above it.
+fn mount_of<'m, 'a>(
+    mounts: &'m [Mount<'a>],
+    id: Option<u64>,
+    dev: (u32, u32),
+    path: &Path,
+) -> Option<&'m Mount<'a>> {
+    id.and_then(|id| mounts.iter().find(|m| m.id == id))
+        .or_else(|| {
+            mounts
+                .iter()
+                .filter(|m| m.dev == dev && path.starts_with(&m.point))
+                .max_by_key(|m| m.point.components().count())
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_mount_is_found_by_id_or_else_by_device_and_path() {
+        let table = "22 1 8:1 / / rw - ext4 /dev/sda1 rw\n\
+                     30 22 0:25 / /tmp rw - tmpfs tmpfs rw\n\
+                     31 22 8:1 /srv /data rw - ext4 /dev/sda1 rw\n";
+        let mounts: Vec<Mount<'_>> = table.lines().filter_map(Mount::parse).collect();
+        let id = |m: Option<&Mount<'_>>| m.map(|m| m.id);
+        assert_eq!(
+            id(mount_of(&mounts, Some(30), (0, 25), Path::new("/tmp/x"))),
+            Some(30)
+        );
+        // No id, or an id no line has: the deepest mount of the device.
+        assert_eq!(
+            id(mount_of(&mounts, None, (8, 1), Path::new("/data/a"))),
+            Some(31)
+        );
+        assert_eq!(
+            id(mount_of(&mounts, Some(0), (8, 1), Path::new("/home"))),
+            Some(22)
+        );
+        assert_eq!(
+            id(mount_of(&mounts, None, (0, 25), Path::new("/home"))),
+            None
+        );
+    }
 
     #[test]
     fn proc_is_procfs_without_birth_times() {

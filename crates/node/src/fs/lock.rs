@@ -13,6 +13,11 @@ use crate::error::{invalid_arg, sync};
 use crate::task::Blocking;
 use crate::wait::{start, RawPromise, Wait};
 
+/// The bit of `flockSync`'s `op` that asks not to wait (an argument of its
+/// own would cost a conversion on the hot path).
+#[napi]
+pub const FLOCK_NON_BLOCKING: u32 = 4;
+
 fn flock_op(op: u32) -> napi::Result<Flock> {
     match op {
         0 => Ok(Flock::Shared),
@@ -35,15 +40,15 @@ fn range_kind(kind: u32) -> napi::Result<RangeLock> {
     }
 }
 
-/// `flock(fd, op)`, waiting on the calling thread unless `nonBlocking`.
+/// `flock(fd, op)`, waiting on the calling thread unless `op` has the
+/// [`FLOCK_NON_BLOCKING`] bit.
 #[napi]
-pub fn flock_sync(
-    env: Env,
-    #[napi(ts_arg_type = "number")] fd: Fd,
-    op: u32,
-    non_blocking: bool,
-) -> napi::Result<()> {
-    sync(&env, lock::flock(fd.as_fd(), flock_op(op)?, !non_blocking))
+pub fn flock_sync(env: Env, #[napi(ts_arg_type = "number")] fd: Fd, op: u32) -> napi::Result<()> {
+    let wait = op & FLOCK_NON_BLOCKING == 0;
+    sync(
+        &env,
+        lock::flock(fd.as_fd(), flock_op(op & !FLOCK_NON_BLOCKING)?, wait),
+    )
 }
 
 /// `flock(fd, op)` waiting on a thread of its own, called off by `wait`.

@@ -352,7 +352,7 @@ pub fn access_sync(
     effective: bool,
     follow: bool,
 ) -> napi::Result<()> {
-    let mode = Access::from_bits_retain(mode);
+    let mode = Access::from_bits_retain(mode as _);
     sync(
         &env,
         stat::access(dir.as_fd(), path.as_path(), mode, effective, follow),
@@ -368,6 +368,6 @@ pub fn access(
     effective: bool,
     follow: bool,
 ) -> AsyncTask<Blocking<()>> {
-    let mode = Access::from_bits_retain(mode);
+    let mode = Access::from_bits_retain(mode as _);
     Blocking::spawn(move || stat::access(dir.as_fd(), path.as_path(), mode, effective, follow))
 }

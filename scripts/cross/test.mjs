@@ -1,0 +1,268 @@
+#!/usr/bin/env node
+// `npm run test:cross -- <rust-triple>`: tests a cross-built addon
+// (dist/sysix.<platform>.node, from build:cross) on this x86_64 machine,
+// under qemu-user for foreign architectures. Three parts:
+//
+//   check  the addon's ELF header and dynamic symbols (check.mjs);
+//   core   `cargo test -p sysix-core` for the target, the test binaries run
+//          by qemu (real syscalls, through qemu's translation);
+//   ava    the package's own test suite, run by that architecture's
+//          official Node (from npm) under qemu, against dist/. Only where
+//          npm has such a Node: not for riscv64, mips64el or musl.
+//
+// How the suite runs under emulation: the tests spawn `process.execPath`
+// (ava's workers, the tests' own children), so qemu is registered with
+// binfmt_misc and every foreign child runs emulated too; QEMU_LD_PREFIX
+// points qemu at Debian's cross libc (/usr/<gnu-triple>). The TypeScript
+// loader the suite normally uses (@oxc-node/core) has no foreign builds, so
+// the tests are compiled to JavaScript with the host tsc, into
+// target/cross-test/ inside the package (they import the package by its own
+// name and find its root by walking up), and ava runs them with a config
+// file of its own. x86_64 runs the same compiled suite natively, as the
+// baseline that tells emulation artifacts from harness ones.
+//
+// Ends with one line `N passed, N failed`. The record for all.mjs goes to
+// target/cross/<triple>.test.json, the full outputs beside it
+// (<triple>.tap, <triple>.core.log).
+
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { join, relative } from 'node:path'
+
+import { check } from './check.mjs'
+import { cargoTestSetup } from './cargo.mjs'
+import { packageRoot, sourceLabel } from './source.mjs'
+import { ROOT, targetFromArgv } from './targets.mjs'
+import { aptInstall, capture, installedVersion, log, run, runTee, seconds } from './tools.mjs'
+
+/** Where the TAP and cargo logs go, with the records all.mjs reads. */
+const LOGS = join(ROOT, 'target', 'cross')
+const NODE_DIR = join(ROOT, 'target', 'cross-node')
+const BINFMT = '/proc/sys/fs/binfmt_misc'
+
+/** How long one emulated run may take before `timeout` ends it. */
+const AVA_TIMEOUT_S = 90 * 60
+const CORE_TEST_TIMEOUT_S = 15 * 60
+
+/**
+ * Installs qemu and the target's runtime libraries, registers qemu with
+ * binfmt_misc, and returns the environment emulated programs need.
+ */
+function setupQemu(t) {
+  aptInstall(['qemu-user-static', `libc6-${t.debArch}-cross`, `libstdc++6-${t.debArch}-cross`, ...t.runtimeLibs])
+  if (!existsSync(join(BINFMT, 'register'))) {
+    run('mount', ['-t', 'binfmt_misc', 'binfmt_misc', BINFMT])
+  }
+  const entry = join(BINFMT, `qemu-${t.qemu}`)
+  const conf = `/usr/lib/binfmt.d/qemu-${t.qemu}.conf`
+  if (existsSync(entry)) {
+    const interpreter = readFileSync(entry, 'utf8').match(/^interpreter (.*)$/m)?.[1]
+    if (interpreter === undefined || !existsSync(interpreter)) {
+      log(`binfmt entry ${entry} points at a missing ${interpreter}: replacing it`)
+      writeFileSync(entry, '-1')
+    } else if (!readFileSync(entry, 'utf8').startsWith('enabled')) {
+      log(`enabling binfmt entry ${entry}`)
+      writeFileSync(entry, '1')
+    }
+  }
+  if (!existsSync(entry)) {
+    log(`registering ${conf} with binfmt_misc`)
+    writeFileSync(join(BINFMT, 'register'), readFileSync(conf, 'utf8').trim())
+  }
+  const status = readFileSync(entry, 'utf8').split('\n')
+  log(`binfmt qemu-${t.qemu}: ${status.filter((l) => /^(enabled|interpreter|flags)/.test(l)).join(', ')}`)
+  const env = { QEMU_LD_PREFIX: t.sysroot }
+  // With the multiarch libc6:<arch> installed, qemu finds the cross ld.so
+  // under the prefix but that libc under /lib/<gnu>, a mismatched pair
+  // (Node hangs or crashes). These scripts never install it; if something
+  // else did, pin the library path to the cross libc.
+  if (installedVersion(`libc6:${t.debArch}`) !== null) {
+    log(`libc6:${t.debArch} is installed: pinning the emulated library path to ${t.sysroot}/lib`)
+    env.QEMU_SET_ENV = `LD_LIBRARY_PATH=${t.sysroot}/lib`
+  }
+  return env
+}
+
+/** The target's official Node binary, from npm (`npm pack`), unpacked under target/cross-node/. */
+function foreignNode(t) {
+  const { name, version } = t.node
+  const dir = join(NODE_DIR, `${name}-${version}`)
+  const node = join(dir, 'package', 'bin', 'node')
+  if (!existsSync(node)) {
+    mkdirSync(dir, { recursive: true })
+    run('npm', ['pack', `${name}@${version}`, '--pack-destination', dir], { cwd: dir })
+    const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'))
+    run('tar', ['-xzf', join(dir, tarball), '-C', dir])
+    rmSync(join(dir, tarball))
+  }
+  return node
+}
+
+/**
+ * Suites about this x86_64 machine rather than the target: the packed
+ * x86_64 platform package, and the x86_64 Bun and Deno from npm. They run
+ * in npm test, natively.
+ */
+const HOST_ONLY = ['pack.spec.mjs', 'runtimes.spec.mjs']
+
+/**
+ * Compiles the test suite to JavaScript with the host tsc, into
+ * target/cross-test/__test__ of the package under test, and writes the ava
+ * config that runs it; returns a note if tsc reported type errors.
+ */
+function compileTests() {
+  const pkg = packageRoot()
+  const testDir = join(pkg, 'target', 'cross-test')
+  const out = join(testDir, '__test__')
+  rmSync(out, { recursive: true, force: true })
+  mkdirSync(testDir, { recursive: true })
+  // The tests import '../dist/...' relative to themselves: from
+  // target/cross-test/__test__ that must reach the package's dist/ too.
+  if (!existsSync(join(testDir, 'dist'))) symlinkSync(join('..', '..', 'dist'), join(testDir, 'dist'))
+  const tsconfig = {
+    extends: '../../tsconfig.json',
+    compilerOptions: {
+      rootDir: '../../__test__',
+      outDir: '__test__',
+      noEmit: false,
+      declaration: false,
+      sourceMap: false,
+      incremental: false,
+    },
+    include: ['../../__test__/*.mts'],
+  }
+  writeFileSync(join(testDir, 'tsconfig.json'), `${JSON.stringify(tsconfig, null, 2)}\n`)
+  // tsc emits even with type errors; they are reported, not fatal (the
+  // suite itself then shows what breaks).
+  const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc')
+  const status = run(process.execPath, [tsc, '-p', join(testDir, 'tsconfig.json')], { allowFail: true })
+  const specs = readdirSync(out).filter((f) => f.endsWith('.spec.mjs'))
+  log(`compiled ${specs.length} test files into ${out}${status === 0 ? '' : ' (tsc reported type errors, see above)'}`)
+  if (specs.length === 0) throw new Error('no test files compiled')
+  const config = `// Written by scripts/cross/test.mjs: the compiled suite, run by a Node
+// without the TypeScript loader (package.json's ava config uses it).
+export default {
+  files: ['${relative(pkg, out)}/*.spec.mjs', ${HOST_ONLY.map((spec) => `'!${relative(pkg, out)}/${spec}'`).join(', ')}],
+  nodeArguments: ['--expose-gc'],
+  workerThreads: false,
+  timeout: '10m',
+}
+`
+  writeFileSync(join(testDir, 'ava.config.mjs'), config)
+  return status === 0 ? null : 'tsc reported type errors in the tests'
+}
+
+/** Counts from ava's TAP output. */
+function parseTap(output) {
+  const count = (name) => Number(output.match(new RegExp(`^# ${name} (\\d+)$`, 'm'))?.[1] ?? 0)
+  const failures = [...output.matchAll(/^not ok \d+ - (.*?)(?: # .*)?$/gm)].map((m) => m[1])
+  return {
+    passed: count('pass'),
+    failed: count('fail'),
+    skipped: count('skip') + count('todo'),
+    failures,
+    summary: /^# tests \d+$/m.test(output),
+  }
+}
+
+/** Runs the compiled ava suite with `node`; returns its counts. */
+async function runAva(t, node, baseEnv) {
+  const note = compileTests()
+  const env = { ...baseEnv }
+  const notes = note ? [note] : []
+  // The loader only looks for the platforms the package ships (its
+  // optionalDependencies); a target tried but not shipped is loaded the way
+  // the loader offers for custom builds.
+  const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8'))
+  if (!Object.keys(pkg.optionalDependencies ?? {}).includes(`sysix-${t.platform}`)) {
+    env.SYSIX_NATIVE_PATH = join(packageRoot(), 'dist', `sysix.${t.platform}.node`)
+    notes.push(`${t.platform} is not shipped: loaded through SYSIX_NATIVE_PATH`)
+  }
+  const version = capture('timeout', ['120', node, '--version'], { env }).trim()
+  log(`running the test suite with ${relative(ROOT, node) || node} (${version}, ${t.qemu ? `qemu-${t.qemu} via binfmt_misc` : 'native'})`)
+  const start = performance.now()
+  const ava = join(ROOT, 'node_modules', 'ava', 'entrypoints', 'cli.mjs')
+  const config = join(packageRoot(), 'target', 'cross-test', 'ava.config.mjs')
+  const { code, output } = await runTee('timeout', [String(AVA_TIMEOUT_S), node, ava, '--config', config, '--tap'], {
+    cwd: packageRoot(),
+    env,
+    logFile: join(LOGS, `${t.triple}.tap`),
+  })
+  const result = { ...parseTap(output), seconds: seconds(start), node: version, notes }
+  if (!result.summary || (code !== 0 && result.failed === 0)) {
+    // A crash or a timeout (exit 124) is a failure, never a silent pass.
+    result.failed += 1
+    result.failures.push(`ava exited ${code}${code === 124 ? ' (timed out)' : ''} without a clean summary`)
+  }
+  return result
+}
+
+/** `cargo test -p sysix-core` for the target, run under qemu; returns its counts. */
+async function runCore(t) {
+  const { env, args } = cargoTestSetup(t, `timeout ${CORE_TEST_TIMEOUT_S}`)
+  const start = performance.now()
+  const cargoArgs = ['test', '-p', 'sysix-core', '--tests', '--target', t.triple, '--color', 'never', ...args]
+  const { code, output } = await runTee('cargo', cargoArgs, { cwd: packageRoot(), env, logFile: join(LOGS, `${t.triple}.core.log`) })
+  const sum = (re) => [...output.matchAll(re)].reduce((n, m) => n + Number(m[1]), 0)
+  const result = {
+    passed: sum(/^test result: \w+\. (\d+) passed/gm),
+    failed: sum(/^test result: \w+\. \d+ passed; (\d+) failed/gm),
+    skipped: sum(/^test result: .*; (\d+) ignored/gm),
+    failures: [...output.matchAll(/^test (\S+) \.\.\. FAILED$/gm)].map((m) => m[1]),
+    seconds: seconds(start),
+  }
+  if (code !== 0 && result.failed === 0) {
+    result.failed += 1
+    result.failures.push(`cargo test exited ${code} without failing a test (build error or crash)`)
+  }
+  return result
+}
+
+async function main() {
+  const t = targetFromArgv('test.mjs')
+  mkdirSync(LOGS, { recursive: true })
+  log(`testing ${t.triple} (${t.platform}); Rust sources: ${sourceLabel()}`)
+  const env = t.qemu ? setupQemu(t) : {}
+  const parts = {}
+
+  const checked = check(t)
+  parts.check = { passed: checked.ok ? 1 : 0, failed: checked.ok ? 0 : 1, skipped: 0, failures: checked.problems ?? [] }
+
+  parts.core = await runCore(t)
+
+  const node = t.node ? foreignNode(t) : t.qemu === null && !t.musl ? process.execPath : null
+  if (node !== null && checked.problems?.[0] !== 'not built') {
+    parts.ava = await runAva(t, node, env)
+  }
+
+  const where = t.qemu ? `under qemu-${t.qemu}` : 'natively'
+  const exercised = ['the addon ELF header and dynamic symbol table (check.mjs)', `sysix-core's Rust tests ${where}`]
+  if (parts.ava) exercised.push(`the package's ava suite (napi binding and TypeScript layer), by Node ${parts.ava.node} ${where}`)
+  const why = t.musl ? 'npm and Debian have no musl Node' : `npm has no Node binary for ${t.platform}`
+  const notExercised = parts.ava ? [] : [`the napi binding and the TypeScript layer (${why}: the .node was never loaded)`]
+  console.log(`\n${t.triple}:`)
+  console.log(`  exercised: ${exercised.join('; ')}`)
+  if (notExercised.length) console.log(`  NOT exercised: ${notExercised.join('; ')}`)
+  for (const [name, part] of Object.entries(parts)) {
+    const skipped = part.skipped ? `, ${part.skipped} skipped` : ''
+    const time = part.seconds ? ` in ${part.seconds} s` : ''
+    console.log(`  ${name}: ${part.passed} passed, ${part.failed} failed${skipped}${time}`)
+    for (const note of part.notes ?? []) console.log(`    note: ${note}`)
+    for (const failure of part.failures) console.log(`    FAILED ${failure}`)
+  }
+  const total = (key) => Object.values(parts).reduce((n, part) => n + part[key], 0)
+  const record = {
+    triple: t.triple,
+    source: sourceLabel(),
+    parts,
+    exercised,
+    notExercised,
+    passed: total('passed'),
+    failed: total('failed'),
+    at: new Date().toISOString(),
+  }
+  writeFileSync(join(LOGS, `${t.triple}.test.json`), `${JSON.stringify(record, null, 2)}\n`)
+  console.log(`${record.passed} passed, ${record.failed} failed`)
+  process.exit(record.failed === 0 ? 0 : 1)
+}
+
+await main()
