@@ -2,12 +2,14 @@
 // NUL-containing paths: each call must throw (or reject) a TypeError, a
 // RangeError or a system error, and never abort, hang or leak.
 
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
 import { inspect } from 'node:util'
 
 import test from 'ava'
 
 import * as sysix from 'sysix'
-import { openFdCount } from './helpers.mjs'
+import { openFdCount, tempDir } from './helpers.mjs'
 
 const BAD_VALUES: unknown[] = [
   undefined,
@@ -99,12 +101,17 @@ test('every export is covered', (t) => {
 // Serial: each counts the process's descriptors.
 for (const [name, fn] of [...functions, ...statics]) {
   test.serial(`${name} refuses bad input cleanly`, async (t) => {
+    // The first argument, where bad input is elsewhere: a directory of this
+    // test's own, so a call that runs harms nothing (never a shared one
+    // such as /tmp, which qemu-user's -L prefix can even remap).
+    const scratch = join(tempDir(t), 'dir')
+    mkdirSync(scratch)
     const fdsBefore = openFdCount()
     let calls = 0
     const arities = Math.max(fn.length, 1)
     for (const bad of BAD_VALUES) {
       for (let position = 0; position < arities + 1; position++) {
-        const args: unknown[] = Array.from({ length: arities + 1 }, (_, i) => (i === position ? bad : i === 0 ? '/tmp' : undefined))
+        const args: unknown[] = Array.from({ length: arities + 1 }, (_, i) => (i === position ? bad : i === 0 ? scratch : undefined))
         calls++
         try {
           const result = fn(...(args as never[]))

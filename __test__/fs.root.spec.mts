@@ -4,6 +4,7 @@
 // symlink swapped under it in a race.
 
 import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { mkdirSync, readFileSync, readSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
@@ -241,16 +242,19 @@ for (const { name, options } of RESOLVERS) {
         `const { renameat2Sync, AT_FDCWD } = require(${JSON.stringify(ROOT)});
          const [a, b] = process.argv.slice(1);
          const stop = Date.now() + 20000;
+         renameat2Sync(AT_FDCWD, a, AT_FDCWD, b, { exchange: true });
+         process.stdout.write('swapping\\n');
          while (Date.now() < stop) renameat2Sync(AT_FDCWD, a, AT_FDCWD, b, { exchange: true });`,
         join(root, 'door'),
         join(root, 'swap'),
       ],
-      { stdio: 'ignore' },
+      { stdio: ['ignore', 'pipe', 'ignore'] },
     )
     t.teardown(() => swapper.kill('SIGKILL'))
     using r = Root.openSync(root, options)
     const seen = { inside: 0, refused: 0, missing: 0, outside: 0, nodeReadOutside: 0 }
-    await new Promise((resolve) => setTimeout(resolve, 100))
+    // Race only once the swapper swaps (a Node starting under emulation takes seconds).
+    await once(swapper.stdout, 'data')
     const until = Date.now() + 1500
     while (Date.now() < until) {
       try {

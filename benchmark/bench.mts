@@ -165,10 +165,10 @@ const cases: Case[] = [
 
 /** ns/op of each C case, or an empty map if there is no C compiler. */
 function cBaseline(): Map<string, number> {
-  const source = join(dirname(fileURLToPath(import.meta.url)), 'baseline', 'syscalls.c')
+  const program = join(dirname(fileURLToPath(import.meta.url)), 'baseline', 'syscalls.c')
   const binary = join(dir, 'syscalls')
   try {
-    execFileSync('cc', ['-O2', '-o', binary, source], { stdio: ['ignore', 'inherit', 'inherit'] })
+    execFileSync('cc', ['-O2', '-o', binary, program], { stdio: ['ignore', 'inherit', 'inherit'] })
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
       throw error

@@ -67,13 +67,18 @@ function buildCell({ buildRecord, checkRecord }) {
 function testCell({ testRecord }) {
   if (!testRecord) return 'not run'
   const { check, core, ava } = testRecord.parts
-  const cell = (name, part) => (part ? `${name} ${part.passed}/${part.failed}` : null)
+  const cell = (name, part) => (part ? `${name} ${part.passed}/${part.failed}${part.qemu?.length ? ` (+${part.qemu.length} qemu-caused)` : ''}` : null)
   return [cell('ava', ava), cell('core', core), cell('check', check)].filter(Boolean).join(', ')
 }
 
 /** Every failed test of a row, as `part: title`. */
 function failuresOf({ testRecord }) {
   return testRecord ? Object.entries(testRecord.parts).flatMap(([name, part]) => part.failures.map((f) => `${name}: ${f}`)) : []
+}
+
+/** The failures a row's run put down to qemu (with a confirming probe), as `title: reason`. */
+function qemuCausedOf({ testRecord }) {
+  return testRecord ? Object.values(testRecord.parts).flatMap((part) => (part.qemu ?? []).map(({ test, reason }) => `${test}: ${reason}`)) : []
 }
 
 function notesCell(row) {
@@ -86,6 +91,7 @@ function notesCell(row) {
   notes.push(...(buildRecord?.notes ?? []), ...(checkRecord?.problems ?? []))
   if (testRecord) notes.push(...testRecord.notExercised.map((n) => `not exercised: ${n}`))
   if (failuresOf(row).length) notes.push('failures listed below')
+  if (qemuCausedOf(row).length) notes.push('qemu-caused failures listed below')
   return notes.join('. ').replaceAll('|', '\\|')
 }
 
@@ -102,6 +108,9 @@ const lines = [
   ...rows
     .filter((row) => failuresOf(row).length > 0)
     .flatMap((row) => [`Failures on ${row.t.triple}:`, ...failuresOf(row).map((f) => `- ${f}`), '']),
+  ...rows
+    .filter((row) => qemuCausedOf(row).length > 0)
+    .flatMap((row) => [`Failures on ${row.t.triple} caused by qemu itself (not counted; each reason confirmed by a probe that passes natively and fails emulated):`, ...qemuCausedOf(row).map((f) => `- ${f}`), '']),
 ]
 const report = `${lines.join('\n')}\n`
 writeFileSync(join(ROOT, 'target', 'cross-report.md'), report)

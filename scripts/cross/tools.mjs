@@ -3,7 +3,7 @@
 // script is safe to rerun and fast the second time).
 
 import { spawn, spawnSync } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 
 /** Prints one progress line, prefixed so it stands out among tool output. */
 export function log(message) {
@@ -84,6 +84,29 @@ export function aptInstall(packages) {
   if (!aptUpdated && run('apt-get', args, { env: APT_ENV, allowFail: true }) === 0) return
   aptUpdate()
   run('apt-get', args, { env: APT_ENV })
+}
+
+/**
+ * Installs `packages` from Debian 12's backports suite (deb.debian.org, as
+ * the rest), adding that suite to apt's sources first if need be; `minimum`
+ * is the version (by dpkg's ordering) below which they are replaced.
+ */
+export function aptInstallBackports(packages, minimum) {
+  const stale = packages.filter((name) => {
+    const have = installedVersion(name)
+    return have === null || run('dpkg', ['--compare-versions', have, 'lt', minimum], { allowFail: true }) === 0
+  })
+  if (stale.length === 0) return
+  const list = '/etc/apt/sources.list.d/bookworm-backports.list'
+  if (!existsSync(list)) {
+    log(`adding Debian's bookworm-backports to apt's sources (${list})`)
+    writeFileSync(list, 'deb http://deb.debian.org/debian bookworm-backports main\n')
+    aptUpdate(true)
+  } else {
+    aptUpdate()
+  }
+  log(`installing from bookworm-backports: ${stale.join(' ')}`)
+  run('apt-get', ['install', '-y', '-q', '--no-install-recommends', '-t', 'bookworm-backports', ...stale], { env: APT_ENV })
 }
 
 /** Makes `arch` a dpkg foreign architecture (only so apt can download its packages; nothing of it is installed). */

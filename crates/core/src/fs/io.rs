@@ -7,7 +7,7 @@ use std::mem::ManuallyDrop;
 use std::os::fd::{BorrowedFd, FromRawFd, OwnedFd, RawFd};
 
 pub use rustix::fs::OFlags;
-use rustix::io::DupFlags;
+use rustix::io::{DupFlags, Errno};
 pub use rustix::io::{FdFlags, ReadWriteFlags};
 
 use crate::error::{Result, Syscall};
@@ -50,7 +50,9 @@ pub fn writev(fd: BorrowedFd<'_>, buffers: &[IoSlice<'_>]) -> Result<usize> {
 
 /// `preadv2(fd, buffers, offset, flags)`—[`readv`] at `offset` (at the file
 /// position when `None`), with `RWF_NOWAIT` (fail with `EAGAIN` rather than
-/// wait for the device), `RWF_HIPRI` and the like.
+/// wait for the device), `RWF_HIPRI` and the like. Where the kernel has no
+/// `preadv2` (`ENOSYS`: qemu-user, some seccomp filters), empty `flags` fall
+/// back to `preadv`/`readv`, as glibc's do; flags stay `ENOSYS`.
 ///
 /// # References
 ///  - [Linux `preadv2(2)`](https://man7.org/linux/man-pages/man2/preadv2.2.html)
@@ -60,16 +62,23 @@ pub fn preadv2(
     offset: Option<u64>,
     flags: ReadWriteFlags,
 ) -> Result<usize> {
-    match offset {
-        Some(offset) => rustix::io::preadv2(fd, buffers, offset, flags),
-        // An offset of -1 means the file position; rustix takes it as u64::MAX.
-        None => rustix::io::preadv2(fd, buffers, u64::MAX, flags),
+    // An offset of -1 means the file position; rustix takes it as u64::MAX.
+    match rustix::io::preadv2(fd, buffers, offset.unwrap_or(u64::MAX), flags) {
+        // Without the call (qemu-user, seccomp filters of old container
+        // runtimes), no flags means plain preadv/readv, as glibc does.
+        Err(Errno::NOSYS) if flags.is_empty() => match offset {
+            Some(offset) => rustix::io::preadv(fd, buffers, offset),
+            None => rustix::io::readv(fd, buffers),
+        },
+        result => result,
     }
     .syscall("preadv2")
 }
 
 /// `pwritev2(fd, buffers, offset, flags)`—[`writev`] at `offset` (at the
 /// file position when `None`), with `RWF_DSYNC`, `RWF_APPEND` and the like.
+/// Without `pwritev2` in the kernel, empty `flags` fall back to
+/// `pwritev`/`writev`, as glibc's do.
 ///
 /// # References
 ///  - [Linux `pwritev2(2)`](https://man7.org/linux/man-pages/man2/pwritev2.2.html)
@@ -79,7 +88,15 @@ pub fn pwritev2(
     offset: Option<u64>,
     flags: ReadWriteFlags,
 ) -> Result<usize> {
-    rustix::io::pwritev2(fd, buffers, offset.unwrap_or(u64::MAX), flags).syscall("pwritev2")
+    match rustix::io::pwritev2(fd, buffers, offset.unwrap_or(u64::MAX), flags) {
+        // As in preadv2: no flags needs no pwritev2.
+        Err(Errno::NOSYS) if flags.is_empty() => match offset {
+            Some(offset) => rustix::io::pwritev(fd, buffers, offset),
+            None => rustix::io::writev(fd, buffers),
+        },
+        result => result,
+    }
+    .syscall("pwritev2")
 }
 
 /// `dup3(fd, target, flags)`—Makes descriptor number `target` refer to the

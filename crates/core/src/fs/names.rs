@@ -151,8 +151,9 @@ pub fn unlinkat(dir: BorrowedFd<'_>, path: &Path, remove_dir: bool) -> Result<()
 
 /// `fchmodat(dir, path, mode, flags)`—Changes a file's mode. Without
 /// following a last symlink (`follow` false) this is `fchmodat2` (Linux
-/// 6.6; `ENOSYS` before): a regular file's mode changes, while most
-/// filesystems refuse to change a symlink's own mode (`ENOTSUP`).
+/// 6.6; before it, and under qemu-user, the same done through `O_PATH` and
+/// `/proc/self/fd`, as glibc does): a regular file's mode changes, while
+/// most filesystems refuse to change a symlink's own mode (`ENOTSUP`).
 ///
 /// # References
 ///  - [Linux `chmod(2)`](https://man7.org/linux/man-pages/man2/chmod.2.html)
@@ -162,9 +163,35 @@ pub fn fchmodat(dir: BorrowedFd<'_>, path: &Path, mode: u32, follow: bool) -> Re
             .syscall("fchmodat")
             .with_path(Some(path));
     }
-    fchmodat2(dir, path, mode)
-        .syscall("fchmodat2")
-        .with_path(Some(path))
+    match fchmodat2(dir, path, mode) {
+        Err(Errno::NOSYS) => chmod_nofollow_by_proc(dir, path, mode),
+        result => result,
+    }
+    .syscall("fchmodat2")
+    .with_path(Some(path))
+}
+
+/// `fchmodat2`'s work where the kernel lacks it (before Linux 6.6, and
+/// under qemu-user), as glibc does it: open the name itself (`O_PATH`,
+/// not following a symlink), refuse a symlink (`EOPNOTSUPP`, what
+/// `fchmodat2` answers on most filesystems), and change the mode of what
+/// was opened through its `/proc/self/fd` entry, so a name swapped in
+/// between is never followed. Without `/proc` that is `EOPNOTSUPP` too.
+fn chmod_nofollow_by_proc(dir: BorrowedFd<'_>, path: &Path, mode: u32) -> rustix::io::Result<()> {
+    let file = rustix::fs::openat(
+        dir,
+        path,
+        OFlags::PATH | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+        Mode::empty(),
+    )?;
+    if FileType::from_raw_mode(rustix::fs::fstat(&file)?.st_mode) == FileType::Symlink {
+        return Err(Errno::OPNOTSUPP);
+    }
+    let proc_path = format!("/proc/self/fd/{}", file.as_raw_fd());
+    match rustix::fs::chmod(proc_path.as_str(), Mode::from_raw_mode(mode)) {
+        Err(Errno::NOENT) => Err(Errno::OPNOTSUPP),
+        result => result,
+    }
 }
 
 /// rustix refuses `AT_SYMLINK_NOFOLLOW` without asking the kernel, which
@@ -180,7 +207,7 @@ fn fchmodat2(dir: BorrowedFd<'_>, path: &Path, mode: u32) -> rustix::io::Result<
             linux_raw_sys::general::__NR_fchmodat2 as libc::c_long,
             libc::c_long::from(dir.as_raw_fd()),
             path.as_ptr(),
-            libc::c_long::from(mode),
+            mode as libc::c_long, // 12 bits of permissions: fits any c_long
             libc::c_long::from(libc::AT_SYMLINK_NOFOLLOW),
         )
     };
@@ -405,6 +432,33 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["file"]);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    /// The fallback for kernels without `fchmodat2` does what `fchmodat2`
+    /// does here: a file's mode changes, a symlink's own is refused and its
+    /// target is left alone, a missing name is `ENOENT`.
+    #[test]
+    fn chmod_without_fchmodat2_matches_fchmodat2() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = dir("chmod");
+        let file = dir.join("file");
+        std::fs::write(&file, "").unwrap();
+        std::os::unix::fs::symlink(&file, dir.join("link")).unwrap();
+        let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o7777;
+        chmod_nofollow_by_proc(CWD, &file, 0o751).unwrap();
+        assert_eq!(mode(&file), 0o751);
+        let by_syscall = fchmodat2(CWD, &dir.join("link"), 0o600);
+        let by_proc = chmod_nofollow_by_proc(CWD, &dir.join("link"), 0o600);
+        assert_eq!(by_proc, Err(Errno::OPNOTSUPP));
+        if by_syscall != Err(Errno::NOSYS) {
+            assert_eq!(by_proc, by_syscall);
+        }
+        assert_eq!(mode(&file), 0o751, "the target is never changed");
+        assert_eq!(
+            chmod_nofollow_by_proc(CWD, &dir.join("missing"), 0o600),
+            Err(Errno::NOENT)
+        );
         std::fs::remove_dir_all(dir).unwrap();
     }
 }
