@@ -254,7 +254,8 @@ for (const { name, options } of RESOLVERS) {
     using r = Root.openSync(root, options)
     const seen = { inside: 0, refused: 0, missing: 0, outside: 0, nodeReadOutside: 0 }
     // Race only once the swapper swaps (a Node starting under emulation takes seconds).
-    await once(swapper.stdout, 'data')
+    const started = await Promise.race([once(swapper.stdout, 'data').then(() => true), once(swapper, 'exit').then(([code]) => code)])
+    t.is(started, true, 'the swapper started (else this is its exit code)')
     const until = Date.now() + 1500
     while (Date.now() < until) {
       try {

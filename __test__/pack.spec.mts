@@ -138,6 +138,12 @@ test.serial('a fresh project installs both with plain npm install, without warni
   const compiled = spawnSync(process.execPath, [TSC, '-p', dir], { env, encoding: 'utf8' })
   t.is(compiled.status, 0, compiled.stdout + compiled.stderr)
   t.is(run('fs-usage.js'), 'true')
+  // TypeScript's older resolution (node10, many CommonJS projects) ignores
+  // `exports`: it finds sysix/fs's typings as fs.d.ts at the package root.
+  const legacy = { ...config, compilerOptions: { ...config.compilerOptions, module: 'CommonJS', moduleResolution: 'Node10', noEmit: true } }
+  writeFileSync(join(dir, 'tsconfig.node10.json'), JSON.stringify(legacy))
+  const compiledLegacy = spawnSync(process.execPath, [TSC, '-p', join(dir, 'tsconfig.node10.json')], { env, encoding: 'utf8' })
+  t.is(compiledLegacy.status, 0, compiledLegacy.stdout + compiledLegacy.stderr)
 
   // The CLI, as npx finds it.
   const info = spawnSync('npx', ['sysix', 'info', '--json'], { cwd: dir, env, encoding: 'utf8' })

@@ -94,7 +94,8 @@ function rwFlags(options: ReadWrite2Options | undefined): number {
 /**
  * `readv` at `position` (or at the file position, moving it, when `null`)
  * with per-call `RWF_*` flags (`preadv2`): `RWF_NOWAIT` reads only what is
- * in the page cache, for a read that must never block.
+ * in the page cache, for a read that must never block. Without `preadv2`
+ * in the kernel (`ENOSYS`), a call without flags is made as `preadv`/`readv`.
  *
  * @see https://man7.org/linux/man-pages/man2/preadv2.2.html
  */
@@ -119,7 +120,13 @@ export async function preadv2(fd: FdLike, views: View[], position: number | bigi
   )
 }
 
-/** `writev` at `position` (or the file position) with per-call `RWF_*` flags (`pwritev2`). */
+/**
+ * `writev` at `position` (or the file position) with per-call `RWF_*` flags
+ * (`pwritev2`). Without `pwritev2` in the kernel (`ENOSYS`), a call without
+ * flags is made as `pwritev`/`writev`.
+ *
+ * @see https://man7.org/linux/man-pages/man2/pwritev2.2.html
+ */
 export function pwritev2Sync(fd: FdLike, views: View[], position: number | bigint | null, options?: ReadWrite2Options): number {
   return native.writevSync(
     toFd(fd, 'fd', 'pwritev2Sync'),

@@ -224,10 +224,11 @@ export async function unlinkat(dir: Dir, path: PathLike, options?: { removeDir?:
 }
 
 /**
- * Changes the mode of `path` relative to `dir`. A symlink's own mode
- * (`followSymlinks: false`, `fchmodat2`) needs Linux 6.6 (`ENOSYS` before)
- * and is refused by most filesystems: `code` `'ENOTSUP'` (errno
- * `EOPNOTSUPP`, which Linux gives the same number), as in Node's `fs`.
+ * Changes the mode of `path` relative to `dir`. Not following a final
+ * symlink (`followSymlinks: false`) is `fchmodat2` (Linux 6.6; before it,
+ * the same through `O_PATH` and `/proc/self/fd`, as glibc does); a
+ * symlink's own mode is refused by most filesystems: `code` `'ENOTSUP'`
+ * (errno `EOPNOTSUPP`, which Linux gives the same number), as in Node's `fs`.
  *
  * @see https://man7.org/linux/man-pages/man2/chmod.2.html
  */

@@ -67,7 +67,8 @@ function buildCell({ buildRecord, checkRecord }) {
 function testCell({ testRecord }) {
   if (!testRecord) return 'not run'
   const { check, core, ava } = testRecord.parts
-  const cell = (name, part) => (part ? `${name} ${part.passed}/${part.failed}${part.qemu?.length ? ` (+${part.qemu.length} qemu-caused)` : ''}` : null)
+  const cell = (name, part) =>
+    part ? `${name} ${part.passed}/${part.failed}${part.qemu?.length ? ` (+${part.qemu.length} qemu-caused)` : ''}` : null
   return [cell('ava', ava), cell('core', core), cell('check', check)].filter(Boolean).join(', ')
 }
 
@@ -78,7 +79,9 @@ function failuresOf({ testRecord }) {
 
 /** The failures a row's run put down to qemu (with a confirming probe), as `title: reason`. */
 function qemuCausedOf({ testRecord }) {
-  return testRecord ? Object.values(testRecord.parts).flatMap((part) => (part.qemu ?? []).map(({ test, reason }) => `${test}: ${reason}`)) : []
+  return testRecord
+    ? Object.values(testRecord.parts).flatMap((part) => (part.qemu ?? []).map(({ test, reason }) => `${test}: ${reason}`))
+    : []
 }
 
 function notesCell(row) {
@@ -110,7 +113,11 @@ const lines = [
     .flatMap((row) => [`Failures on ${row.t.triple}:`, ...failuresOf(row).map((f) => `- ${f}`), '']),
   ...rows
     .filter((row) => qemuCausedOf(row).length > 0)
-    .flatMap((row) => [`Failures on ${row.t.triple} caused by qemu itself (not counted; each reason confirmed by a probe that passes natively and fails emulated):`, ...qemuCausedOf(row).map((f) => `- ${f}`), '']),
+    .flatMap((row) => [
+      `Failures on ${row.t.triple} caused by qemu itself (not counted; each reason confirmed by a probe that passes natively and fails emulated):`,
+      ...qemuCausedOf(row).map((f) => `- ${f}`),
+      '',
+    ]),
 ]
 const report = `${lines.join('\n')}\n`
 writeFileSync(join(ROOT, 'target', 'cross-report.md'), report)

@@ -21,7 +21,7 @@
 // the C library is the only one needed. Prints each finding; exits 1 on any
 // violation and records the result in target/cross/<triple>.check.json.
 
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
@@ -114,6 +114,15 @@ function exportsOf(elf) {
   return elf.symbols.filter((s) => s.defined && s.bind !== 'LOCAL' && s.name !== '').map((s) => s.name)
 }
 
+/**
+ * The names the binding gives JavaScript (its functions, classes, enums and
+ * constants), from the generated binding.d.ts.
+ */
+function bindingNames() {
+  const typings = readFileSync(join(packageRoot(), 'binding.d.ts'), 'utf8')
+  return [...typings.matchAll(/^export declare (?:function|class|const enum|enum|const) (\w+)/gm)].map((m) => m[1])
+}
+
 /** Checks dist/sysix.<platform>.node for `t`; prints the findings and returns them. */
 export function check(t, file = join(packageRoot(), 'dist', `sysix.${t.platform}.node`)) {
   if (!have('readelf')) aptInstall(['binutils']) // readelf reads every ELF machine
@@ -161,6 +170,14 @@ export function check(t, file = join(packageRoot(), 'dist', `sysix.${t.platform}
   const exported = exportsOf(elf)
   console.log(`  exports: ${exported.join(', ')}`)
   if (!exported.includes('napi_register_module_v1')) problems.push('napi_register_module_v1 is not exported: Node cannot load it')
+  // napi-rs registers each export under a NUL-terminated name in the
+  // addon's data: every name binding.d.ts declares must be there, also on
+  // targets where no Node can load the addon to list them.
+  const bytes = readFileSync(file)
+  const names = bindingNames()
+  const unregistered = names.filter((name) => bytes.indexOf(`${name}\0`) < 0)
+  if (unregistered.length > 0) problems.push(`binding names missing from the addon: ${unregistered.join(', ')}`)
+  else console.log(`  registers all ${names.length} names binding.d.ts declares`)
   // The same source on every target: entry points and Node-API imports
   // should match the host build's (a stale host build can differ: a warning).
   const reference = join(packageRoot(), 'dist', `sysix.${target('x86_64-unknown-linux-gnu').platform}.node`)

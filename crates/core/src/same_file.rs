@@ -174,9 +174,12 @@ mod tests {
 
     #[test]
     fn identity_encodes_dev_as_same_file_handle_does() {
-        let root = Path::new("/");
-        let id = FileId::open(Target::Path(root)).unwrap();
-        assert_eq!(identity(Target::Path(root)).unwrap(), (id.dev(), id.ino()));
+        // A directory of its own (not "/", which qemu-user's -L prefix maps
+        // to the target's sysroot for some calls and not for others).
+        let dir = temp_dir("identity");
+        let id = FileId::open(Target::Path(&dir)).unwrap();
+        assert_eq!(identity(Target::Path(&dir)).unwrap(), (id.dev(), id.ino()));
+        std::fs::remove_dir_all(&dir).unwrap();
         let proc = Path::new("/proc/self/status");
         let id = FileId::open(Target::Path(proc)).unwrap();
         assert_eq!(identity(Target::Path(proc)).unwrap(), (id.dev(), id.ino()));
