@@ -995,10 +995,11 @@ export declare function unlinkat(dir: Dir$1, path: PathLike, options?: {
 	removeDir?: boolean;
 }): Promise<void>;
 /**
- * Changes the mode of `path` relative to `dir`. A symlink's own mode
- * (`followSymlinks: false`, `fchmodat2`) needs Linux 6.6 (`ENOSYS` before)
- * and is refused by most filesystems: `code` `'ENOTSUP'` (errno
- * `EOPNOTSUPP`, which Linux gives the same number), as in Node's `fs`.
+ * Changes the mode of `path` relative to `dir`. Not following a final
+ * symlink (`followSymlinks: false`) is `fchmodat2` (Linux 6.6; before it,
+ * the same through `O_PATH` and `/proc/self/fd`, as glibc does); a
+ * symlink's own mode is refused by most filesystems: `code` `'ENOTSUP'`
+ * (errno `EOPNOTSUPP`, which Linux gives the same number), as in Node's `fs`.
  *
  * @see https://man7.org/linux/man-pages/man2/chmod.2.html
  */
@@ -1545,14 +1546,21 @@ export interface ReadWrite2Options {
 /**
  * `readv` at `position` (or at the file position, moving it, when `null`)
  * with per-call `RWF_*` flags (`preadv2`): `RWF_NOWAIT` reads only what is
- * in the page cache, for a read that must never block.
+ * in the page cache, for a read that must never block. Without `preadv2`
+ * in the kernel (`ENOSYS`), a call without flags is made as `preadv`/`readv`.
  *
  * @see https://man7.org/linux/man-pages/man2/preadv2.2.html
  */
 export declare function preadv2Sync(fd: FdLike, views: View[], position: number | bigint | null, options?: ReadWrite2Options): number;
 /** {@link preadv2Sync} on the libuv threadpool. */
 export declare function preadv2(fd: FdLike, views: View[], position: number | bigint | null, options?: ReadWrite2Options): Promise<number>;
-/** `writev` at `position` (or the file position) with per-call `RWF_*` flags (`pwritev2`). */
+/**
+ * `writev` at `position` (or the file position) with per-call `RWF_*` flags
+ * (`pwritev2`). Without `pwritev2` in the kernel (`ENOSYS`), a call without
+ * flags is made as `pwritev`/`writev`.
+ *
+ * @see https://man7.org/linux/man-pages/man2/pwritev2.2.html
+ */
 export declare function pwritev2Sync(fd: FdLike, views: View[], position: number | bigint | null, options?: ReadWrite2Options): number;
 /** {@link pwritev2Sync} on the libuv threadpool. */
 export declare function pwritev2(fd: FdLike, views: View[], position: number | bigint | null, options?: ReadWrite2Options): Promise<number>;

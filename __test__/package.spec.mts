@@ -6,7 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { machine } from 'node:os'
-import { basename, join } from 'node:path'
+import { basename, join, resolve } from 'node:path'
 
 import test, { type ExecutionContext } from 'ava'
 
@@ -17,8 +17,12 @@ const require = createRequire(import.meta.url)
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc')
 /** The `sysix` command, as npm links it. */
 const CLI = join(ROOT, 'dist', 'bin', 'sysix.js')
-/** The local build of the addon for this machine (dist/ may also hold cross builds). */
+/**
+ * The local build of the addon for this machine (dist/ may also hold cross
+ * builds), or the one SYSIX_NATIVE_PATH names (a platform not shipped).
+ */
 const ADDON = await (async () => {
+  if (process.env.SYSIX_NATIVE_PATH) return resolve(process.env.SYSIX_NATIVE_PATH)
   const { candidatePlatforms, currentHost, shippedPlatforms } = await import('../dist/lib/loader.js')
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
   const built = candidatePlatforms(currentHost(), shippedPlatforms(pkg))
@@ -161,7 +165,12 @@ function packageWithoutBinding(t: ExecutionContext): string {
 }
 
 function loadIn(cwd: string, env: NodeJS.ProcessEnv, script = 'console.log(require(process.argv[1]).cpuCount())') {
-  return spawnSync(process.execPath, ['-e', script, cwd], { cwd, encoding: 'utf8', env: { ...process.env, ...env } })
+  // Only the SYSIX_NATIVE_PATH a test sets: not one this run inherited.
+  return spawnSync(process.execPath, ['-e', script, cwd], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, SYSIX_NATIVE_PATH: undefined, ...env },
+  })
 }
 
 test('the loader picks the platform package for the running platform, glibc or musl', async (t) => {

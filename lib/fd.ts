@@ -93,7 +93,7 @@ function registryFor(kind: string): FinalizationRegistry<number> {
 }
 
 let wrap: (handle: number, kind: string) => OwnedFd
-let handleOf: (owner: OwnedFd) => number
+let fdOf: (owner: OwnedFd) => number
 let borrowOf: (source: number | OwnedFd) => BorrowedFd
 let sourceOf: (fd: BorrowedFd) => number | OwnedFd
 
@@ -128,6 +128,11 @@ let sourceOf: (fd: BorrowedFd) => number | OwnedFd
 export class OwnedFd implements Disposable {
   /** The packed handle while this object owns the descriptor, -1 once closed or given up. */
   #handle: number
+  /**
+   * The descriptor number the handle packs (or -1), kept beside it: every
+   * call taking this object reads it, and unpacking is a float modulo.
+   */
+  #fd: number
   /** What holds this descriptor, for messages: `OwnedFd`, or the class built on it. */
   readonly #kind: string
 
@@ -136,13 +141,14 @@ export class OwnedFd implements Disposable {
       throw new TypeError('Illegal constructor: use OwnedFd.fromRaw(fd) or a sysix function that returns one')
     }
     this.#handle = handle
+    this.#fd = handle % FD_BITS
     this.#kind = kind
     registryFor(kind).register(this, handle, this)
   }
 
   static {
     wrap = (handle, kind) => new OwnedFd(INTERNAL, handle, kind)
-    handleOf = (owner) => owner.#handle
+    fdOf = (owner) => owner.#fd
   }
 
   /**
@@ -199,7 +205,8 @@ export class OwnedFd implements Disposable {
    * give it to something that closes it; see {@link OwnedFd.intoRaw}.
    */
   get fd(): number {
-    return this.#live('OwnedFd.fd') % FD_BITS
+    this.#live('OwnedFd.fd')
+    return this.#fd
   }
 
   /** Whether the descriptor has been closed or given up with {@link OwnedFd.intoRaw}. */
@@ -326,6 +333,7 @@ export class OwnedFd implements Disposable {
       const handle = native.fdAdopt(fd)
       if (handle >= 0) {
         this.#handle = handle
+        this.#fd = handle % FD_BITS
         registryFor(this.#kind).register(this, handle, this)
       }
       throw error
@@ -343,6 +351,7 @@ export class OwnedFd implements Disposable {
   /** Stops holding the handle, without closing anything. */
   #forget(): void {
     this.#handle = -1
+    this.#fd = -1
     registryFor(this.#kind).unregister(this)
   }
 
@@ -460,19 +469,19 @@ function fdNumber(value: unknown, name: string, syscall: string): number | undef
   if (typeof value === 'number') {
     fd = validateInteger(value, name, 0, INT32_MAX)
   } else if (value instanceof OwnedFd) {
-    const handle = handleOf(value)
-    if (handle < 0) {
+    const owned = fdOf(value)
+    if (owned < 0) {
       throw closedFd(syscall, `the OwnedFd passed as "${name}" is closed`)
     }
-    return handle % FD_BITS
+    return owned
   } else if (value instanceof BorrowedFd) {
     const source = sourceOf(value)
     if (typeof source !== 'number') {
-      const handle = handleOf(source)
-      if (handle < 0) {
+      const owned = fdOf(source)
+      if (owned < 0) {
         throw closedFd(syscall, `the BorrowedFd passed as "${name}" borrows an OwnedFd that is closed`)
       }
-      return handle % FD_BITS
+      return owned
     }
     fd = source
   } else if (isFileHandle(value)) {
