@@ -54,7 +54,8 @@ test('a non-blocking instance is close-on-exec and O_NONBLOCK, and reads no even
   t.is(fdFlags(fd.fd) & constants.O_NONBLOCK, constants.O_NONBLOCK)
   const start = performance.now()
   t.deepEqual(readInotifyEventsSync(fd), [])
-  t.true(performance.now() - start < 100)
+  // At once, not after a wait (a margin for emulated, busy runs).
+  t.true(performance.now() - start < 500)
   t.is(fionread(fd), 0)
   using blocking = inotifyInit()
   t.is(fdFlags(blocking.fd) & constants.O_NONBLOCK, 0)
@@ -232,7 +233,10 @@ test.serial(
     t.is(error.name, 'AbortError')
     t.is(error.code, 'ABORT_ERR')
     t.is(error.cause, reason)
-    t.true(elapsed < 200, `rejected after ${elapsed.toFixed(1)} ms`)
+    // Well under a second, as the abort wakes the waiting thread (a wait
+    // that only polled for aborts, say each second, would fail); emulated
+    // runs (qemu) of the busy suite take a few hundred milliseconds.
+    t.true(elapsed < 1000, `rejected after ${elapsed.toFixed(1)} ms`)
     await run('touch', [join(dir, 'after')])
     t.deepEqual(await readInotifyEvents(fd), [{ wd, mask: IN_CREATE, cookie: 0, name: 'after' }], 'the event was left for the next read')
   },
@@ -255,7 +259,8 @@ test.serial('a signal already aborted rejects at once, reading nothing: the even
   const reason = new Error('before')
   const start = performance.now()
   const error = (await t.throwsAsync(readInotifyEvents(fd, { signal: AbortSignal.abort(reason) }))) as Error & { code: string }
-  t.true(performance.now() - start < 50)
+  // At once: no wait started (a margin for emulated, busy runs).
+  t.true(performance.now() - start < 500)
   t.like(error, { name: 'AbortError', code: 'ABORT_ERR' })
   t.is(error.cause, reason)
   t.deepEqual(readInotifyEventsSync(fd), [{ wd, mask: IN_CREATE, cookie: 0, name: 'queued' }])

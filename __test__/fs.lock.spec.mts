@@ -127,7 +127,7 @@ test('a waiting flock gives up on its AbortSignal: AbortError with the reason, a
   const error = await t.throwsAsync(waiting, { name: 'AbortError', message: 'The operation was aborted' })
   t.is((error as Error & { code: string }).code, 'ABORT_ERR')
   t.is(error.cause, reason)
-  t.true(Date.now() - aborted < 500, 'promptly')
+  t.true(Date.now() - aborted < 1000, 'promptly (the abort wakes the wait; a margin for emulated, busy runs)')
   other.kill('SIGKILL')
   await once(other, 'exit')
   t.true(flockFree(path), 'the abandoned wait did not take the lock')

@@ -8,7 +8,8 @@
 //
 //   zig  cargo-zigbuild with `<triple>.<glibc>`: zig links against that old
 //        glibc's symbol versions, so the addon loads on old distributions
-//        (2.17 for x86_64/aarch64/armv7, 2.19 for ppc64le, 2.27 for riscv64).
+//        (2.17 for x86_64/aarch64/armv7/mips64el/s390x, 2.32 for ppc64le, whose
+//        zig libunwind needs 2.32's IEEE-128 symbols, 2.27 for riscv64).
 //   gcc  Debian's cross gcc: works everywhere, but Debian 12's glibc makes
 //        the floor 2.34 (pthread_key_*, stat64).
 //
