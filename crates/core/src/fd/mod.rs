@@ -78,10 +78,14 @@ mod tests {
 
     #[test]
     fn close_reports_and_check_open_sees_it() {
-        let file = std::fs::File::open("/proc/self/status").unwrap();
+        let opened = std::fs::File::open("/proc/self/status").unwrap();
+        // A number far above the lowest free one, which is what the tests
+        // running beside this one get when they open a file: closed, it
+        // stays closed (the lowest free number would be reused at once).
+        let file = rustix::io::fcntl_dupfd_cloexec(&opened, 256).unwrap();
         let raw = file.as_raw_fd();
         assert!(check_open(file.as_fd()).is_ok());
-        close(file.into()).unwrap();
+        close(file).unwrap();
         // SAFETY: only borrowed for the check, which fails without closing anything.
         let err = check_open(unsafe { BorrowedFd::borrow_raw(raw) }).unwrap_err();
         assert_eq!((err.errno, err.syscall), (Errno::BADF, "fcntl"));
