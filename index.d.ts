@@ -59,13 +59,19 @@ export declare class OwnedFd implements Disposable {
 	 *
 	 * In a Node worker thread, Node closes every descriptor its `fs` opened
 	 * when the worker exits, whoever owns it by then. So there `fromRaw` takes
-	 * a descriptor it did not make over as a duplicate (`F_DUPFD_CLOEXEC`),
-	 * and closes the number given through Node's `fs.closeSync`, which makes
-	 * Node forget it: the `OwnedFd`'s number then differs from `fd`.
-	 * Numbers sysix itself handed out ({@link OwnedFd.intoRaw}) keep theirs.
+	 * the descriptor over as a duplicate (`F_DUPFD_CLOEXEC`) and closes the
+	 * number given through Node's `fs.closeSync`, which makes Node forget it:
+	 * the `OwnedFd`'s number then differs from `fd`. (It does so for every
+	 * number, even one another thread gave up with `intoRaw()`: whether a
+	 * worker's `fs` opened a number cannot be told from the number.)
 	 *
 	 * On Deno this refuses numbers from `node:fs`: they are resource ids, which
 	 * Deno closes itself, not kernel descriptors sysix could own.
+	 *
+	 * @example
+	 * ```ts
+	 * using fd = OwnedFd.fromRaw(fs.openSync('data.bin', 'r'))
+	 * ```
 	 *
 	 * @see https://man7.org/linux/man-pages/man2/fcntl.2.html
 	 */
@@ -74,6 +80,11 @@ export declare class OwnedFd implements Disposable {
 	 * The descriptor number, lent: for calls that use it and leave it open,
 	 * such as Node's `fs.readSync(fd.fd, ...)` or `spawn`'s `stdio`. Never
 	 * give it to something that closes it; see {@link OwnedFd.intoRaw}.
+	 *
+	 * @example
+	 * ```ts
+	 * fs.fstatSync(owned.fd)
+	 * ```
 	 */
 	get fd(): number;
 	/** Whether the descriptor has been closed or given up with {@link OwnedFd.intoRaw}. */
@@ -83,7 +94,14 @@ export declare class OwnedFd implements Disposable {
 	 * kernel reports (`EIO` from a network filesystem); the descriptor is
 	 * closed all the same. While a Promise call still uses it, the close
 	 * happens when that call settles, and a failure then is reported as a
-	 * `SYSIX_CLOSE_FAILED` process warning.
+	 * `SYSIX_CLOSE_FAILED` process warning. A wait that uses it (a lock, an
+	 * inotify read) ends at once, rejecting with `EBADF`.
+	 *
+	 * @example
+	 * ```ts
+	 * const fd = openSync('data.bin')
+	 * try { ... } finally { fd.close() }
+	 * ```
 	 *
 	 * @see https://man7.org/linux/man-pages/man2/close.2.html
 	 */
@@ -93,6 +111,11 @@ export declare class OwnedFd implements Disposable {
 	/**
 	 * A new descriptor for the same open file (sharing its offset and status
 	 * flags), close-on-exec, numbered 3 or above.
+	 *
+	 * @example
+	 * ```ts
+	 * using copy = owned.dup()
+	 * ```
 	 *
 	 * @see https://man7.org/linux/man-pages/man2/fcntl.2.html (`F_DUPFD_CLOEXEC`)
 	 */
@@ -104,6 +127,11 @@ export declare class OwnedFd implements Disposable {
 	 * {@link OwnedFd.fromRaw}). This object counts as closed afterwards.
 	 * Refused (`EBUSY`) while a Promise call still uses the descriptor: await
 	 * it first.
+	 *
+	 * @example
+	 * ```ts
+	 * const socket = new net.Socket({ fd: owned.intoRaw() })
+	 * ```
 	 */
 	intoRaw(): number;
 	/**
@@ -124,14 +152,32 @@ export declare class OwnedFd implements Disposable {
 	/**
 	 * Hands the descriptor over to a new `fs.ReadStream`, which owns it and
 	 * closes it when it ends or is destroyed (so `autoClose: false` is refused).
+	 *
+	 * @example
+	 * ```ts
+	 * openSync('log.txt').toReadStream().pipe(process.stdout)
+	 * ```
 	 */
 	toReadStream(options?: Parameters<typeof createReadStream>[1] & object): ReadStream;
 	/**
 	 * Hands the descriptor over to a new `fs.WriteStream`, which owns it and
 	 * closes it when it finishes or is destroyed (so `autoClose: false` is refused).
+	 *
+	 * @example
+	 * ```ts
+	 * const out = openSync('log.txt', 'a').toWriteStream()
+	 * out.end('done\n')
+	 * ```
 	 */
 	toWriteStream(options?: Parameters<typeof createWriteStream>[1] & object): WriteStream;
-	/** A {@link BorrowedFd} of this descriptor, valid while it stays open. */
+	/**
+	 * A {@link BorrowedFd} of this descriptor, valid while it stays open.
+	 *
+	 * @example
+	 * ```ts
+	 * const lent = owned.borrow()
+	 * ```
+	 */
 	borrow(): BorrowedFd;
 	[inspect.custom](): string;
 }
@@ -139,6 +185,11 @@ export declare class OwnedFd implements Disposable {
  * A file descriptor used but never closed by this object. Borrowed from an
  * {@link OwnedFd} (`owned.borrow()`), it fails with `EBADF` once the owner is
  * closed; borrowed from a number ({@link borrowFd}), it is trusted.
+ *
+ * @example
+ * ```ts
+ * fstatxSync(borrowFd(0))
+ * ```
  */
 export declare class BorrowedFd {
 	#private;
@@ -150,6 +201,11 @@ export declare class BorrowedFd {
 /**
  * Borrows a descriptor number owned by someone else (standard streams, a
  * descriptor from `fs.openSync`): sysix uses it and never closes it.
+ *
+ * @example
+ * ```ts
+ * const stdin = borrowFd(0)
+ * ```
  */
 export declare function borrowFd(fd: number): BorrowedFd;
 /** An error with Node's `code` property. */
@@ -430,6 +486,13 @@ declare enum StatxSlot {
 	 */
 	NsFit = 35
 }
+/** The names of the `Advice` choice; the binding takes the index of one. */
+export type Advice = "normal" | "random" | "sequential" | "willneed" | "dontneed" | "noreuse";
+/** The names of the `FlockOperation` choice; the binding takes the index of one. */
+export type FlockOperation = "shared" | "exclusive" | "unlock";
+/** The names of the `LockType` choice; the binding takes the index of one. */
+export type LockType = "read" | "write" | "unlock";
+type StatxSync = "as-stat" | "force" | "dont-sync";
 /**
  * The number of CPUs this process may really use: the CPUs in its affinity
  * mask (`taskset`, `sched_setaffinity`), capped by the cgroup v1 or v2 CPU
@@ -494,13 +557,41 @@ export declare class FileId implements Disposable {
 	 * @see https://man7.org/linux/man-pages/man2/open.2.html (`O_PATH`)
 	 */
 	static fromPath(path: PathLike): FileId;
-	/** The identity of the file open on `fd`, held through a duplicate of it. */
+	/**
+	 * The identity of the file open on `fd`, held through a duplicate of it.
+	 *
+	 * @example
+	 * ```ts
+	 * using id = FileId.fromFd(fd)
+	 * ```
+	 */
 	static fromFd(fd: FdLike): FileId;
-	/** The identity of standard input. */
+	/**
+	 * The identity of standard input.
+	 *
+	 * @example
+	 * ```ts
+	 * using stdin = FileId.stdin()
+	 * ```
+	 */
 	static stdin(): FileId;
-	/** The identity of standard output. */
+	/**
+	 * The identity of standard output.
+	 *
+	 * @example
+	 * ```ts
+	 * using stdout = FileId.stdout()
+	 * ```
+	 */
 	static stdout(): FileId;
-	/** The identity of standard error. */
+	/**
+	 * The identity of standard error.
+	 *
+	 * @example
+	 * ```ts
+	 * using stderr = FileId.stderr()
+	 * ```
+	 */
 	static stderr(): FileId;
 	/** The device number (`st_dev`), as `fs.statSync(p, { bigint: true }).dev` and `stat -c %d` show it. */
 	get dev(): bigint;
@@ -895,17 +986,22 @@ export interface RenameOptions {
 	/** Leave a whiteout (for overlay filesystems; `RENAME_WHITEOUT`, needs privilege). */
 	whiteout?: boolean;
 }
-type Dir$1 = FdLike | typeof constants.AT_FDCWD;
+type DirLike = FdLike | typeof constants.AT_FDCWD;
 /**
  * Renames `oldPath` (relative to `oldDir`) to `newPath` (relative to
  * `newDir`), atomically: with `noReplace`, only if `newPath` does not exist
  * (a create-only rename, race-free); with `exchange`, swapping the two.
  *
+ * @example
+ * ```ts
+ * renameat2Sync(AT_FDCWD, 'draft', AT_FDCWD, 'final', { noReplace: true })
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/rename.2.html
  */
-export declare function renameat2Sync(oldDir: Dir$1, oldPath: PathLike, newDir: Dir$1, newPath: PathLike, options?: RenameOptions): void;
+export declare function renameat2Sync(oldDir: DirLike, oldPath: PathLike, newDir: DirLike, newPath: PathLike, options?: RenameOptions): void;
 /** {@link renameat2Sync} on the libuv threadpool. */
-export declare function renameat2(oldDir: Dir$1, oldPath: PathLike, newDir: Dir$1, newPath: PathLike, options?: RenameOptions): Promise<void>;
+export declare function renameat2(oldDir: DirLike, oldPath: PathLike, newDir: DirLike, newPath: PathLike, options?: RenameOptions): Promise<void>;
 /** Options of {@link linkatSync}. */
 export interface LinkOptions {
 	/** Follow a final symlink of the old path (`AT_SYMLINK_FOLLOW`). Default `false`, as `link(2)`. */
@@ -921,77 +1017,112 @@ export interface LinkOptions {
  * Creates a hard link `newPath` (relative to `newDir`) to `oldPath`
  * (relative to `oldDir`), or, with `emptyPath`, to the file `oldDir` holds.
  *
+ * @example
+ * ```ts
+ * linkatSync(AT_FDCWD, 'data.bin', AT_FDCWD, 'backup.bin')
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/link.2.html
  */
-export declare function linkatSync(oldDir: Dir$1, oldPath: PathLike, newDir: Dir$1, newPath: PathLike, options?: LinkOptions): void;
+export declare function linkatSync(oldDir: DirLike, oldPath: PathLike, newDir: DirLike, newPath: PathLike, options?: LinkOptions): void;
 /** {@link linkatSync} on the libuv threadpool. */
-export declare function linkat(oldDir: Dir$1, oldPath: PathLike, newDir: Dir$1, newPath: PathLike, options?: LinkOptions): Promise<void>;
+export declare function linkat(oldDir: DirLike, oldPath: PathLike, newDir: DirLike, newPath: PathLike, options?: LinkOptions): Promise<void>;
 /**
  * Creates a symlink at `path` (relative to `dir`) holding `target`.
  *
+ * @example
+ * ```ts
+ * symlinkatSync('releases/v2', AT_FDCWD, 'current')
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/symlink.2.html
  */
-export declare function symlinkatSync(target: PathLike, dir: Dir$1, path: PathLike): void;
+export declare function symlinkatSync(target: PathLike, dir: DirLike, path: PathLike): void;
 /** {@link symlinkatSync} on the libuv threadpool. */
-export declare function symlinkat(target: PathLike, dir: Dir$1, path: PathLike): Promise<void>;
+export declare function symlinkat(target: PathLike, dir: DirLike, path: PathLike): Promise<void>;
 /**
  * What the symlink at `path` (relative to `dir`) holds: a string, or the
  * raw bytes with `encoding: 'buffer'`.
  *
+ * @example
+ * ```ts
+ * readlinkatSync(AT_FDCWD, 'current') // 'releases/v2'
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/readlink.2.html
  */
-export declare function readlinkatSync(dir: Dir$1, path: PathLike, options?: {
+export declare function readlinkatSync(dir: DirLike, path: PathLike, options?: {
 	encoding?: "utf8";
 }): string;
-export declare function readlinkatSync(dir: Dir$1, path: PathLike, options: {
+export declare function readlinkatSync(dir: DirLike, path: PathLike, options: {
 	encoding: "buffer";
 }): Buffer;
 /** {@link readlinkatSync} on the libuv threadpool. */
-export declare function readlinkat(dir: Dir$1, path: PathLike, options?: {
+export declare function readlinkat(dir: DirLike, path: PathLike, options?: {
 	encoding?: "utf8";
 }): Promise<string>;
-export declare function readlinkat(dir: Dir$1, path: PathLike, options: {
+export declare function readlinkat(dir: DirLike, path: PathLike, options: {
 	encoding: "buffer";
 }): Promise<Buffer>;
 /**
  * Creates a directory at `path` relative to `dir` (mode `0o777` less the
  * umask by default).
  *
+ * @example
+ * ```ts
+ * mkdiratSync(AT_FDCWD, 'cache', 0o700)
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/mkdir.2.html
  */
-export declare function mkdiratSync(dir: Dir$1, path: PathLike, mode?: Mode): void;
+export declare function mkdiratSync(dir: DirLike, path: PathLike, mode?: Mode): void;
 /** {@link mkdiratSync} on the libuv threadpool. */
-export declare function mkdirat(dir: Dir$1, path: PathLike, mode?: Mode): Promise<void>;
+export declare function mkdirat(dir: DirLike, path: PathLike, mode?: Mode): Promise<void>;
 /**
  * Creates a special file at `path` relative to `dir`: `mode` is a type
  * (`constants.S_IFIFO`, `S_IFSOCK`, `S_IFREG`; with privilege `S_IFCHR`,
  * `S_IFBLK` for device `dev`) with permission bits.
  *
+ * @example
+ * ```ts
+ * mknodatSync(AT_FDCWD, 'events', constants.S_IFIFO | 0o600)
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/mknod.2.html
  */
-export declare function mknodatSync(dir: Dir$1, path: PathLike, mode: number, dev?: number | bigint): void;
+export declare function mknodatSync(dir: DirLike, path: PathLike, mode: number, dev?: number | bigint): void;
 /** {@link mknodatSync} on the libuv threadpool. */
-export declare function mknodat(dir: Dir$1, path: PathLike, mode: number, dev?: number | bigint): Promise<void>;
+export declare function mknodat(dir: DirLike, path: PathLike, mode: number, dev?: number | bigint): Promise<void>;
 /**
  * Creates a FIFO (a named pipe) at `path` relative to `dir` (mode `0o666`
  * less the umask by default), as `mkfifo(1)`.
  *
+ * @example
+ * ```ts
+ * mkfifoatSync(AT_FDCWD, 'commands')
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man3/mkfifo.3.html
  */
-export declare function mkfifoatSync(dir: Dir$1, path: PathLike, mode?: Mode): void;
+export declare function mkfifoatSync(dir: DirLike, path: PathLike, mode?: Mode): void;
 /** {@link mkfifoatSync} on the libuv threadpool. */
-export declare function mkfifoat(dir: Dir$1, path: PathLike, mode?: Mode): Promise<void>;
+export declare function mkfifoat(dir: DirLike, path: PathLike, mode?: Mode): Promise<void>;
 /**
  * Removes the name `path` relative to `dir`, or with `removeDir` the empty
  * directory (`AT_REMOVEDIR`).
  *
+ * @example
+ * ```ts
+ * unlinkatSync(AT_FDCWD, 'stale.lock')
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/unlink.2.html
  */
-export declare function unlinkatSync(dir: Dir$1, path: PathLike, options?: {
+export declare function unlinkatSync(dir: DirLike, path: PathLike, options?: {
 	removeDir?: boolean;
 }): void;
 /** {@link unlinkatSync} on the libuv threadpool. */
-export declare function unlinkat(dir: Dir$1, path: PathLike, options?: {
+export declare function unlinkat(dir: DirLike, path: PathLike, options?: {
 	removeDir?: boolean;
 }): Promise<void>;
 /**
@@ -1001,26 +1132,36 @@ export declare function unlinkat(dir: Dir$1, path: PathLike, options?: {
  * symlink's own mode is refused by most filesystems: `code` `'ENOTSUP'`
  * (errno `EOPNOTSUPP`, which Linux gives the same number), as in Node's `fs`.
  *
+ * @example
+ * ```ts
+ * fchmodatSync(AT_FDCWD, 'deploy.sh', 0o755)
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/chmod.2.html
  */
-export declare function fchmodatSync(dir: Dir$1, path: PathLike, mode: Mode, options?: {
+export declare function fchmodatSync(dir: DirLike, path: PathLike, mode: Mode, options?: {
 	followSymlinks?: boolean;
 }): void;
 /** {@link fchmodatSync} on the libuv threadpool. */
-export declare function fchmodat(dir: Dir$1, path: PathLike, mode: Mode, options?: {
+export declare function fchmodat(dir: DirLike, path: PathLike, mode: Mode, options?: {
 	followSymlinks?: boolean;
 }): Promise<void>;
 /**
  * Changes the owner and group of `path` relative to `dir`; -1 leaves one as
  * it is. With `followSymlinks: false`, a symlink's own.
  *
+ * @example
+ * ```ts
+ * fchownatSync(AT_FDCWD, 'upload', 1000, -1)
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/chown.2.html
  */
-export declare function fchownatSync(dir: Dir$1, path: PathLike, uid: number, gid: number, options?: {
+export declare function fchownatSync(dir: DirLike, path: PathLike, uid: number, gid: number, options?: {
 	followSymlinks?: boolean;
 }): void;
 /** {@link fchownatSync} on the libuv threadpool. */
-export declare function fchownat(dir: Dir$1, path: PathLike, uid: number, gid: number, options?: {
+export declare function fchownat(dir: DirLike, path: PathLike, uid: number, gid: number, options?: {
 	followSymlinks?: boolean;
 }): Promise<void>;
 /** Options of {@link writeFileAtomicSync}. */
@@ -1039,6 +1180,11 @@ export interface WriteFileAtomicOptions {
  * renamed over `path`. A crash in the moment between the two (or, without
  * `O_TMPFILE`, while writing) leaves that temporary name behind: Linux
  * cannot link a file over an existing name.
+ *
+ * @example
+ * ```ts
+ * writeFileAtomicSync('config.json', JSON.stringify(config))
+ * ```
  *
  * @see https://man7.org/linux/man-pages/man2/open.2.html (`O_TMPFILE`)
  */
@@ -1130,7 +1276,7 @@ export interface StatxOptions {
 	/** Follow a final symlink (default `true`). */
 	followSymlinks?: boolean;
 	/** On a network filesystem: `'as-stat'` (default), `'force'` (ask the server), `'dont-sync'` (use the cache). */
-	sync?: "as-stat" | "force" | "dont-sync";
+	sync?: StatxSync;
 }
 /**
  * Everything the kernel knows of a file (`statx`): what `fs.stat` reports
@@ -1314,59 +1460,84 @@ export declare class Root implements Disposable {
 	}): Promise<void>;
 	[inspect.custom](): string;
 }
-/** What {@link flock} does. */
-export type FlockOperation = "shared" | "exclusive" | "unlock";
-/** Options of {@link flock}. */
-export interface FlockOptions {
-	/** Fail with `EAGAIN` (`EWOULDBLOCK`) at once if the lock is held, instead of waiting. Default `false`. */
+interface LockWaitOptions {
+	/**
+	 * Do not wait for a lock that is held: return `false` at once (and
+	 * `true` when the lock was taken). Default `false`: wait for it, as
+	 * `flock(1)`, `fcntl`'s `F_SETLKW` and lock libraries do.
+	 */
 	nonBlocking?: boolean;
-	/** Gives up waiting: the promise rejects with an `AbortError`. */
+	/** Gives up waiting (Promise forms only): the promise rejects with an `AbortError`. */
 	signal?: AbortSignal;
 }
+/** Options of {@link flock}. */
+export type FlockOptions = LockWaitOptions;
 /**
  * Takes or releases a whole-file lock (`flock`): `'shared'` (many holders),
- * `'exclusive'` (one) or `'unlock'`, waiting for it unless `nonBlocking`.
- * The lock belongs to the open file (every duplicate of the descriptor
- * shares it); it is released when the last descriptor of that open file
- * closes. The synchronous form waits on the calling thread.
+ * `'exclusive'` (one) or `'unlock'`. It waits for a lock that is held,
+ * unless `nonBlocking`, when it returns `false` at once; it returns `true`
+ * once the lock is taken (or released). The lock belongs to the open file
+ * (every duplicate of the descriptor shares it); it is released when the
+ * last descriptor of that open file closes. The synchronous form waits on
+ * the calling thread.
+ *
+ * @example
+ * ```ts
+ * using fd = openSync('/var/lock/app.lock', 'w')
+ * if (!flockSync(fd, 'exclusive', { nonBlocking: true })) throw new Error('already running')
+ * ```
  *
  * @see https://man7.org/linux/man-pages/man2/flock.2.html
  */
-export declare function flockSync(fd: FdLike, operation: FlockOperation, options?: Omit<FlockOptions, "signal">): void;
+export declare function flockSync(fd: FdLike, operation: FlockOperation, options?: Omit<FlockOptions, "signal">): boolean;
 /**
  * {@link flockSync} as a Promise. It waits for the lock on a thread of its
  * own, never on the libuv threadpool (where waiting locks would stop every
- * `fs` call of the program), and `signal` gives the wait up.
+ * `fs` call of the program); `signal` gives the wait up, and closing `fd`
+ * ends it with `EBADF`.
+ *
+ * @example
+ * ```ts
+ * await flock(fd, 'exclusive', { signal: AbortSignal.timeout(5000) })
+ * ```
  */
-export declare function flock(fd: FdLike, operation: FlockOperation, options?: FlockOptions): Promise<void>;
-/** The kind of a byte-range lock. */
-export type LockType = "read" | "write" | "unlock";
+export declare function flock(fd: FdLike, operation: FlockOperation, options?: FlockOptions): Promise<boolean>;
 /** Options of {@link lock}. */
-export interface LockOptions {
+export interface LockOptions extends LockWaitOptions {
 	/** `'read'` (shared), `'write'` (exclusive) or `'unlock'`. */
 	type: LockType;
 	/** The first byte. Default 0. */
 	start?: number | bigint;
 	/** How many bytes; 0 (the default) for all the rest of the file, however far it grows. */
 	length?: number | bigint;
-	/** Wait for a conflicting lock to go (default `false`: fail with `EAGAIN`). */
-	wait?: boolean;
-	/** Gives up waiting: the promise rejects with an `AbortError`. */
-	signal?: AbortSignal;
 }
 /**
  * Takes or releases a byte-range lock of the open file `fd` refers to
- * (`F_OFD_SETLK`, or `F_OFD_SETLKW` with `wait`). Unlike POSIX `fcntl`
- * locks, these belong to the open file, not the process: closing another
+ * (`F_OFD_SETLKW`, or `F_OFD_SETLK` with `nonBlocking`, which returns
+ * `false` when a conflicting lock is held). Unlike POSIX `fcntl` locks,
+ * these belong to the open file, not the process: closing another
  * descriptor of the file does not drop them, and two opens of the file in
  * one process (or two threads) contend. They conflict with POSIX locks
  * (`fcntl`, `lockf`) of other processes.
  *
+ * @example
+ * ```ts
+ * lockSync(fd, { type: 'write', start: 0, length: 4096 })
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/fcntl.2.html ("Open file description locks")
  */
-export declare function lockSync(fd: FdLike, options: Omit<LockOptions, "signal">): void;
-/** {@link lockSync} as a Promise: a wait happens on a thread of its own, which `signal` gives up. */
-export declare function lock(fd: FdLike, options: LockOptions): Promise<void>;
+export declare function lockSync(fd: FdLike, options: Omit<LockOptions, "signal">): boolean;
+/**
+ * {@link lockSync} as a Promise: a wait happens on a thread of its own,
+ * which `signal` gives up and closing `fd` ends (`EBADF`).
+ *
+ * @example
+ * ```ts
+ * await lock(fd, { type: 'read', signal })
+ * ```
+ */
+export declare function lock(fd: FdLike, options: LockOptions): Promise<boolean>;
 /** A lock in the way, as {@link getLock} reports it. */
 export interface LockHolder {
 	/** Its kind. */
@@ -1381,6 +1552,12 @@ export interface LockHolder {
 /**
  * The first lock that would stop this open file from taking a lock of
  * `type` on the range, or `null` (`F_OFD_GETLK`).
+ *
+ * @example
+ * ```ts
+ * const holder = getLock(fd, { type: 'write' })
+ * if (holder?.pid) console.log(`locked by process ${holder.pid}`)
+ * ```
  */
 export declare function getLock(fd: FdLike, options?: {
 	type?: "read" | "write";
@@ -1408,8 +1585,6 @@ export interface FallocateOptions {
 export declare function fallocateSync(fd: FdLike, offset: number | bigint, length: number | bigint, options?: FallocateOptions): void;
 /** {@link fallocateSync} on the libuv threadpool. */
 export declare function fallocate(fd: FdLike, offset: number | bigint, length: number | bigint, options?: FallocateOptions): Promise<void>;
-/** How a range will be read, for {@link fadviseSync}. */
-export type Advice = "normal" | "random" | "sequential" | "willneed" | "dontneed" | "noreuse";
 /**
  * Tells the kernel how a range of a file will be read (`posix_fadvise`):
  * `'sequential'` doubles the read-ahead, `'willneed'` starts reading it in,
@@ -1505,26 +1680,47 @@ export declare function seekHole(fd: FdLike, offset?: number | bigint): number |
 export declare function sparseMapSync(fd: FdLike): DataExtent[];
 /** {@link sparseMapSync} on the libuv threadpool. */
 export declare function sparseMap(fd: FdLike): Promise<DataExtent[]>;
-/** Memory to read into or write from: a `Buffer`, any `TypedArray` or a `DataView`, used where it lies (its `byteOffset` and `byteLength`), never copied. */
+/**
+ * Memory to read into or write from: a `Buffer`, any `TypedArray` or a
+ * `DataView`, where it lies (its `byteOffset` and `byteLength`). A
+ * synchronous call reads or writes it in place; a Promise call copies what
+ * it writes as it starts and the bytes it reads as it settles, so that a
+ * view transferred, detached or collected meanwhile is never touched (a read
+ * into a view that is gone by then rejects, the bytes lost).
+ */
 export type View = NodeJS.ArrayBufferView;
 /**
  * Reads into `view` at `position` without moving the file position
- * (`pread`); returns the bytes read, 0 at the end of the file.
+ * (`pread`), or, with `position` `null`, at the file position, moving it
+ * (`read`), as Node's `fs.readSync` takes it; returns the bytes read, 0 at
+ * the end of the file.
+ *
+ * @example
+ * ```ts
+ * const header = Buffer.alloc(512)
+ * preadSync(fd, header, 0)
+ * ```
  *
  * @see https://man7.org/linux/man-pages/man2/pread.2.html
  */
-export declare function preadSync(fd: FdLike, view: View, position: number | bigint): number;
-/** {@link preadSync} on the libuv threadpool; `view` must not be transferred until it settles. */
-export declare function pread(fd: FdLike, view: View, position: number | bigint): Promise<number>;
+export declare function preadSync(fd: FdLike, view: View, position: number | bigint | null): number;
+/** {@link preadSync} on the libuv threadpool: the bytes land in `view` as the promise settles. */
+export declare function pread(fd: FdLike, view: View, position: number | bigint | null): Promise<number>;
 /**
- * Writes `view` at `position` without moving the file position (`pwrite`);
- * returns the bytes written.
+ * Writes `view` at `position` without moving the file position (`pwrite`),
+ * or, with `position` `null`, at the file position (`write`); returns the
+ * bytes written.
+ *
+ * @example
+ * ```ts
+ * pwriteSync(fd, Buffer.from('patched'), 128)
+ * ```
  *
  * @see https://man7.org/linux/man-pages/man2/pwrite.2.html
  */
-export declare function pwriteSync(fd: FdLike, view: View, position: number | bigint): number;
+export declare function pwriteSync(fd: FdLike, view: View, position: number | bigint | null): number;
 /** {@link pwriteSync} on the libuv threadpool. */
-export declare function pwrite(fd: FdLike, view: View, position: number | bigint): Promise<number>;
+export declare function pwrite(fd: FdLike, view: View, position: number | bigint | null): Promise<number>;
 /**
  * Reads into several views in turn at the file position (`readv`);
  * returns the bytes read in all.
@@ -1602,7 +1798,6 @@ export declare function fcntlSetFl(fd: FdLike, flags: number): void;
 export declare function fionread(fd: FdLike): number;
 /** A seal: what a sealed memfd may no longer do. */
 export type Seal = "seal" | "shrink" | "grow" | "write" | "futureWrite";
-/** Options of {@link memfdCreate}. */
 export interface MemfdOptions {
 	/** Allow seals ({@link addSeals}); without it the file can never be sealed. Default `false`. */
 	allowSealing?: boolean;

@@ -194,12 +194,18 @@ test('punchHole with keepSize frees the range: stat blocks drop, it reads as zer
   t.is(seekHole(fd, 2 * MiB), 3 * MiB, 'the end of the file counts as a hole')
 })
 
-test('punchHole without keepSize is refused by the kernel with EOPNOTSUPP', (t) => {
+test('punchHole without keepSize is refused before the call, saying why (the kernel would say EOPNOTSUPP)', async (t) => {
   const path = fileWith(t, Buffer.alloc(8192, 1))
   using fd = openSync(path, 'r+')
-  const error = t.throws(() => fallocateSync(fd, 0, 4096, { punchHole: true }))
-  t.like(error, { errno: -errno.EOPNOTSUPP, syscall: 'fallocate' })
+  for (const call of [() => fallocateSync(fd, 0, 4096, { punchHole: true }), () => fallocate(fd, 0, 4096, { punchHole: true })]) {
+    const error = await t.throwsAsync(async () => call(), { instanceOf: TypeError, code: 'ERR_INVALID_ARG_VALUE' })
+    t.regex(error.message, /must set keepSize with punchHole/)
+  }
   t.true(contents(path).equals(Buffer.alloc(8192, 1)), 'nothing was punched')
+  const raw = spawnSync('fallocate', ['--punch-hole', '--offset', '0', '--length', '4096', path], { encoding: 'utf8' })
+  t.is(raw.status, 0, 'fallocate(1) punches with keep-size implied, as sysix does when asked with keepSize')
+  fallocateSync(fd, 4096, 4096, { punchHole: true, keepSize: true })
+  t.true(contents(path).equals(Buffer.alloc(8192, 0)), 'both halves are holes now')
 })
 
 test('a zero length or a zero-length file range is EINVAL from the kernel', (t) => {

@@ -202,9 +202,23 @@ test('pread/pwrite argument checks', (t) => {
   t.throws(() => preadSync(fd, new ArrayBuffer(4) as unknown as Buffer, 0), { instanceOf: TypeError, code: 'ERR_INVALID_ARG_TYPE' })
   t.throws(() => preadSync(fd, Buffer.alloc(1), -1), { instanceOf: RangeError, code: 'ERR_OUT_OF_RANGE' })
   t.throws(() => pwriteSync(fd, Buffer.alloc(1), 0.5), { instanceOf: RangeError, code: 'ERR_OUT_OF_RANGE' })
-  t.throws(() => pwriteSync(fd, Buffer.alloc(1), null as unknown as number), { instanceOf: TypeError, code: 'ERR_INVALID_ARG_TYPE' })
+  t.throws(() => pwriteSync(fd, Buffer.alloc(1), '0' as unknown as number), { instanceOf: TypeError, code: 'ERR_INVALID_ARG_TYPE' })
   t.throws(() => pwriteSync(-1, Buffer.alloc(1), 0), { instanceOf: RangeError })
   t.is(readFileSync(path, 'utf8'), 'data')
+})
+
+test('position null reads and writes at the file position and moves it, as Node fs.readSync/writeSync take it', async (t) => {
+  const { path, fd } = openWith(t, 'abcdef')
+  const two = Buffer.alloc(2)
+  t.is(preadSync(fd, two, null), 2)
+  t.is(two.toString(), 'ab')
+  t.is(await pread(fd, two, null), 2)
+  t.is(two.toString(), 'cd', 'the position moved')
+  t.is(pwriteSync(fd, Buffer.from('XY'), null), 2)
+  t.is(await pwrite(fd, Buffer.from('!'), undefined as unknown as null), 1)
+  t.is(readFileSync(path, 'utf8'), 'abcdXY!')
+  t.is(preadSync(fd, two, 0), 2, 'a position still reads there')
+  t.is(two.toString(), 'ab')
 })
 
 test('writevSync writes several views in turn at the file position and moves it; readvSync reads them back in turn', (t) => {

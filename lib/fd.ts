@@ -9,14 +9,14 @@
 // refusing a closed descriptor before any system call, `using`, the
 // garbage-collection safety net, and handing a descriptor over to Node.
 
-import { closeSync, createReadStream, createWriteStream, fstatSync, type ReadStream, type WriteStream } from 'node:fs'
+import { closeSync, createReadStream, createWriteStream, type ReadStream, type WriteStream } from 'node:fs'
 import type { FileHandle } from 'node:fs/promises'
 import { Socket, type SocketConstructorOpts } from 'node:net'
-import { inspect } from 'node:util'
-import { isMainThread } from 'node:worker_threads'
+import { types, inspect } from 'node:util'
 
 import { native } from './binding'
-import { closedFd, invalidArgType, invalidArgValue, nodeError, unavailable } from './errors'
+import { closedFd, invalidArgType, invalidArgValue, nodeError } from './errors'
+import { checkDenoNumber, DENO, denoResource, denoResourceId, NODE_WORKER, refuseBunSocket, refuseDenoStream } from './runtime'
 import { INT32_MAX, isPathLike, toPath, validateInteger, validateOptions, type PathLike } from './validate'
 
 /**
@@ -31,40 +31,42 @@ export type PathOrFd = PathLike | FdLike
 
 const INTERNAL: unique symbol = Symbol('sysix.internal')
 
-/** The number a packed handle carries: its low 31 bits. */
-const FD_BITS = 2 ** 31
-
 /** The path argument of `fs.createReadStream(path, { fd })`, which Node ignores when given `fd`. */
 const NO_PATH = null as unknown as string
 
-const versions = process.versions as { bun?: string; deno?: string }
+/**
+ * Tokens of the descriptor table, reserved from the binding a block at a
+ * time: every registration (a descriptor sysix creates or adopts) takes the
+ * next one, which its `OwnedFd` then holds. They are never reused in the
+ * life of the process, so a stale `OwnedFd` can never close a descriptor
+ * registered after it.
+ */
+const TOKEN_BLOCK = 4096
+let nextToken = 0
+let tokenEnd = 0
 
-/** Whether this is Deno, whose `node:fs` numbers are resource ids rather than kernel descriptors. */
-const DENO = versions.deno !== undefined
-
-/** Whether this is Bun. */
-const BUN = versions.bun !== undefined
-
-/** Whether Deno's `node:fs` has a resource of this number (then it is Deno's to close, not a descriptor to own). */
-function denoResource(fd: number): boolean {
-  try {
-    fstatSync(fd)
-    return true
-  } catch {
-    return false
+/** @internal `count` consecutive tokens for new registrations: the first of them. */
+export function takeTokens(count = 1): number {
+  if (nextToken + count > tokenEnd) {
+    const block = Math.max(TOKEN_BLOCK, count)
+    nextToken = native.fdReserveTokens(block)
+    tokenEnd = nextToken + block
   }
+  const first = nextToken
+  nextToken += count
+  return first
 }
 
-/**
- * Whether this is a Node worker thread, where Node tracks the descriptors its
- * `fs` opens and closes them when the worker exits (`trackUnmanagedFds`).
- */
-const NODE_WORKER = !isMainThread && versions.bun === undefined && !DENO
+/** What the last-resort close of an unclosed descriptor needs. */
+interface Registration {
+  fd: number
+  token: number
+}
 
 /** Closes a descriptor whose holder is gone: nobody is left to hear what close reports. */
-function closeQuietly(handle: number): void {
+function closeQuietly({ fd, token }: Registration): void {
   try {
-    native.fdClose(handle)
+    native.fdClose(fd, token)
   } catch {
     // The number is freed either way; see above.
   }
@@ -74,14 +76,14 @@ function closeQuietly(handle: number): void {
  * The last resort for descriptors nobody closed, one registry per kind of
  * holder so that the warning names what the program dropped.
  */
-const unclosed = new Map<string, FinalizationRegistry<number>>()
+const unclosed = new Map<string, FinalizationRegistry<Registration>>()
 
-function registryFor(kind: string): FinalizationRegistry<number> {
+function registryFor(kind: string): FinalizationRegistry<Registration> {
   let registry = unclosed.get(kind)
   if (registry === undefined) {
-    registry = new FinalizationRegistry<number>((handle) => {
-      closeQuietly(handle)
-      process.emitWarning(`Closing file descriptor ${handle % FD_BITS} on garbage collection`, {
+    registry = new FinalizationRegistry<Registration>((registration) => {
+      closeQuietly(registration)
+      process.emitWarning(`Closing file descriptor ${registration.fd} on garbage collection`, {
         type: 'Warning',
         code: 'SYSIX_UNCLOSED_FD',
         detail: `A ${kind} was garbage-collected while still open. Call close(), or declare it with \`using\`, to release it promptly.`,
@@ -92,8 +94,11 @@ function registryFor(kind: string): FinalizationRegistry<number> {
   return registry
 }
 
-let wrap: (handle: number, kind: string) => OwnedFd
+let wrap: (fd: number, token: number, kind: string) => OwnedFd
 let fdOf: (owner: OwnedFd) => number
+let kindOf: (owner: OwnedFd) => string
+let isOwned: (value: object) => value is OwnedFd
+let isBorrowed: (value: object) => value is BorrowedFd
 let borrowOf: (source: number | OwnedFd) => BorrowedFd
 let sourceOf: (fd: BorrowedFd) => number | OwnedFd
 
@@ -126,29 +131,31 @@ let sourceOf: (fd: BorrowedFd) => number | OwnedFd
  * ```
  */
 export class OwnedFd implements Disposable {
-  /** The packed handle while this object owns the descriptor, -1 once closed or given up. */
-  #handle: number
-  /**
-   * The descriptor number the handle packs (or -1), kept beside it: every
-   * call taking this object reads it, and unpacking is a float modulo.
-   */
+  /** The descriptor number while this object owns it, -1 once closed or given up. */
   #fd: number
+  /** The token of its registration in the binding's table, which closes it. */
+  #token: number
+  /** What the last-resort close needs (the registry's held value). */
+  #registration: Registration
   /** What holds this descriptor, for messages: `OwnedFd`, or the class built on it. */
   readonly #kind: string
 
-  private constructor(token: typeof INTERNAL, handle: number, kind: string) {
+  private constructor(token: typeof INTERNAL, fd: number, registration: number, kind: string) {
     if (token !== INTERNAL) {
       throw new TypeError('Illegal constructor: use OwnedFd.fromRaw(fd) or a sysix function that returns one')
     }
-    this.#handle = handle
-    this.#fd = handle % FD_BITS
+    this.#fd = fd
+    this.#token = registration
     this.#kind = kind
-    registryFor(kind).register(this, handle, this)
+    this.#registration = { fd, token: registration }
+    registryFor(kind).register(this, this.#registration, this)
   }
 
   static {
-    wrap = (handle, kind) => new OwnedFd(INTERNAL, handle, kind)
+    wrap = (fd, token, kind) => new OwnedFd(INTERNAL, fd, token, kind)
     fdOf = (owner) => owner.#fd
+    kindOf = (owner) => owner.#kind
+    isOwned = (value): value is OwnedFd => #fd in value
   }
 
   /**
@@ -160,49 +167,56 @@ export class OwnedFd implements Disposable {
    *
    * In a Node worker thread, Node closes every descriptor its `fs` opened
    * when the worker exits, whoever owns it by then. So there `fromRaw` takes
-   * a descriptor it did not make over as a duplicate (`F_DUPFD_CLOEXEC`),
-   * and closes the number given through Node's `fs.closeSync`, which makes
-   * Node forget it: the `OwnedFd`'s number then differs from `fd`.
-   * Numbers sysix itself handed out ({@link OwnedFd.intoRaw}) keep theirs.
+   * the descriptor over as a duplicate (`F_DUPFD_CLOEXEC`) and closes the
+   * number given through Node's `fs.closeSync`, which makes Node forget it:
+   * the `OwnedFd`'s number then differs from `fd`. (It does so for every
+   * number, even one another thread gave up with `intoRaw()`: whether a
+   * worker's `fs` opened a number cannot be told from the number.)
    *
    * On Deno this refuses numbers from `node:fs`: they are resource ids, which
    * Deno closes itself, not kernel descriptors sysix could own.
+   *
+   * @example
+   * ```ts
+   * using fd = OwnedFd.fromRaw(fs.openSync('data.bin', 'r'))
+   * ```
    *
    * @see https://man7.org/linux/man-pages/man2/fcntl.2.html
    */
   static fromRaw(fd: number): OwnedFd {
     validateInteger(fd, 'fd', 0, INT32_MAX)
-    const known = native.fdKnown(fd)
-    // On Deno, a number its node:fs knows is a resource id, even one sysix
-    // once gave away (the new owner may have closed it, and Deno reused it).
     if (DENO && denoResource(fd)) {
       throw denoResourceId('fd', fd)
     }
-    if (NODE_WORKER && !known) {
-      const handle = native.fdDup(fd)
+    if (native.fdKnown(fd)) {
+      throw alreadyOwned(fd)
+    }
+    if (NODE_WORKER) {
+      const copy = newOwnedFd((token) => native.fdDup(fd, token))
       try {
         closeSync(fd)
       } catch (error) {
-        native.fdClose(handle)
+        copy.close()
         throw error
       }
-      return wrap(handle, 'OwnedFd')
+      return copy
     }
-    const handle = native.fdAdopt(fd)
-    if (handle < 0) {
-      throw invalidArgValue(
-        'fd',
-        fd,
-        'is already owned by an OwnedFd of this process (give it up there with intoRaw() first, or borrow it with borrowFd())',
-      )
+    const token = takeTokens()
+    if (!native.fdAdopt(fd, token)) {
+      throw alreadyOwned(fd)
     }
-    return wrap(handle, 'OwnedFd')
+    return wrap(fd, token, 'OwnedFd')
   }
 
   /**
    * The descriptor number, lent: for calls that use it and leave it open,
    * such as Node's `fs.readSync(fd.fd, ...)` or `spawn`'s `stdio`. Never
    * give it to something that closes it; see {@link OwnedFd.intoRaw}.
+   *
+   * @example
+   * ```ts
+   * fs.fstatSync(owned.fd)
+   * ```
    */
   get fd(): number {
     this.#live('OwnedFd.fd')
@@ -211,7 +225,7 @@ export class OwnedFd implements Disposable {
 
   /** Whether the descriptor has been closed or given up with {@link OwnedFd.intoRaw}. */
   get closed(): boolean {
-    return this.#handle < 0
+    return this.#fd < 0
   }
 
   /**
@@ -219,17 +233,25 @@ export class OwnedFd implements Disposable {
    * kernel reports (`EIO` from a network filesystem); the descriptor is
    * closed all the same. While a Promise call still uses it, the close
    * happens when that call settles, and a failure then is reported as a
-   * `SYSIX_CLOSE_FAILED` process warning.
+   * `SYSIX_CLOSE_FAILED` process warning. A wait that uses it (a lock, an
+   * inotify read) ends at once, rejecting with `EBADF`.
+   *
+   * @example
+   * ```ts
+   * const fd = openSync('data.bin')
+   * try { ... } finally { fd.close() }
+   * ```
    *
    * @see https://man7.org/linux/man-pages/man2/close.2.html
    */
   close(): void {
-    const handle = this.#handle
-    if (handle < 0) {
+    const fd = this.#fd
+    if (fd < 0) {
       return
     }
+    const token = this.#token
     this.#forget()
-    native.fdClose(handle)
+    native.fdClose(fd, token)
   }
 
   /** Closes the descriptor when a `using` declaration goes out of scope. */
@@ -241,10 +263,16 @@ export class OwnedFd implements Disposable {
    * A new descriptor for the same open file (sharing its offset and status
    * flags), close-on-exec, numbered 3 or above.
    *
+   * @example
+   * ```ts
+   * using copy = owned.dup()
+   * ```
+   *
    * @see https://man7.org/linux/man-pages/man2/fcntl.2.html (`F_DUPFD_CLOEXEC`)
    */
   dup(): OwnedFd {
-    return wrap(native.fdDup(this.#live('OwnedFd.dup') % FD_BITS), 'OwnedFd')
+    this.#live('OwnedFd.dup')
+    return newOwnedFd((token) => native.fdDup(this, token))
   }
 
   /**
@@ -254,19 +282,25 @@ export class OwnedFd implements Disposable {
    * {@link OwnedFd.fromRaw}). This object counts as closed afterwards.
    * Refused (`EBUSY`) while a Promise call still uses the descriptor: await
    * it first.
+   *
+   * @example
+   * ```ts
+   * const socket = new net.Socket({ fd: owned.intoRaw() })
+   * ```
    */
   intoRaw(): number {
-    const handle = this.#live('OwnedFd.intoRaw')
-    const busy = native.fdRelease(handle)
+    this.#live('OwnedFd.intoRaw')
+    const fd = this.#fd
+    const busy = native.fdRelease(fd, this.#token)
     if (busy > 0) {
       throw nodeError(
         'EBUSY',
         'OwnedFd.intoRaw',
-        `${busy} Promise call${busy === 1 ? '' : 's'} still use${busy === 1 ? 's' : ''} descriptor ${handle % FD_BITS}; await ${busy === 1 ? 'it' : 'them'} before giving it up`,
+        `${busy} Promise call${busy === 1 ? '' : 's'} still use${busy === 1 ? 's' : ''} descriptor ${fd}; await ${busy === 1 ? 'it' : 'them'} before giving it up`,
       )
     }
     this.#forget()
-    return handle % FD_BITS
+    return fd
   }
 
   /**
@@ -284,17 +318,18 @@ export class OwnedFd implements Disposable {
    * ```
    */
   toSocket(options?: Omit<SocketConstructorOpts, 'fd'>): Socket {
-    if (BUN) {
-      // Bun's net.Socket ignores `fd` (oven-sh/bun#29141): the socket would
-      // read nothing and never close the descriptor.
-      throw unavailable('OwnedFd.toSocket', "Bun's net.Socket does not adopt a descriptor ({ fd }); the descriptor stays owned here")
-    }
+    refuseBunSocket('OwnedFd.toSocket')
     return this.#handOver(options, (fd, opts) => new Socket({ ...opts, fd }))
   }
 
   /**
    * Hands the descriptor over to a new `fs.ReadStream`, which owns it and
    * closes it when it ends or is destroyed (so `autoClose: false` is refused).
+   *
+   * @example
+   * ```ts
+   * openSync('log.txt').toReadStream().pipe(process.stdout)
+   * ```
    */
   toReadStream(options?: Parameters<typeof createReadStream>[1] & object): ReadStream {
     refuseDenoStream('OwnedFd.toReadStream')
@@ -304,13 +339,26 @@ export class OwnedFd implements Disposable {
   /**
    * Hands the descriptor over to a new `fs.WriteStream`, which owns it and
    * closes it when it finishes or is destroyed (so `autoClose: false` is refused).
+   *
+   * @example
+   * ```ts
+   * const out = openSync('log.txt', 'a').toWriteStream()
+   * out.end('done\n')
+   * ```
    */
   toWriteStream(options?: Parameters<typeof createWriteStream>[1] & object): WriteStream {
     refuseDenoStream('OwnedFd.toWriteStream')
     return this.#handOver(options, (fd, opts) => createWriteStream(NO_PATH, { ...opts, fd, autoClose: true }))
   }
 
-  /** A {@link BorrowedFd} of this descriptor, valid while it stays open. */
+  /**
+   * A {@link BorrowedFd} of this descriptor, valid while it stays open.
+   *
+   * @example
+   * ```ts
+   * const lent = owned.borrow()
+   * ```
+   */
   borrow(): BorrowedFd {
     this.#live('OwnedFd.borrow')
     return borrowOf(this)
@@ -318,7 +366,7 @@ export class OwnedFd implements Disposable {
 
   /** Releases the descriptor into `make`, taking it back if `make` throws. */
   #handOver<O extends object, T>(options: O | undefined, make: (fd: number, options: Partial<O>) => T): T {
-    const opts = validateOptions(options)
+    const opts = { ...validateOptions(options) }
     if ('fd' in opts) {
       throw invalidArgValue('options.fd', (opts as { fd: unknown }).fd, 'must not be set: the descriptor is this OwnedFd')
     }
@@ -330,40 +378,53 @@ export class OwnedFd implements Disposable {
       return make(fd, opts)
     } catch (error) {
       // The new owner never took it: it is still ours.
-      const handle = native.fdAdopt(fd)
-      if (handle >= 0) {
-        this.#handle = handle
-        this.#fd = handle % FD_BITS
-        registryFor(this.#kind).register(this, handle, this)
+      const token = takeTokens()
+      if (native.fdAdopt(fd, token)) {
+        this.#fd = fd
+        this.#token = token
+        this.#registration = { fd, token }
+        registryFor(this.#kind).register(this, this.#registration, this)
       }
       throw error
     }
   }
 
-  /** The handle, or `EBADF` once closed, naming `syscall`. */
-  #live(syscall: string): number {
-    if (this.#handle < 0) {
+  /** `EBADF` once closed, naming `syscall`. */
+  #live(syscall: string): void {
+    if (this.#fd < 0) {
       throw closedFd(syscall, `the ${this.#kind} is closed`)
     }
-    return this.#handle
   }
 
-  /** Stops holding the handle, without closing anything. */
+  /** Stops holding the descriptor, without closing anything. */
   #forget(): void {
-    this.#handle = -1
     this.#fd = -1
+    this.#token = -1
     registryFor(this.#kind).unregister(this)
   }
 
   [inspect.custom](): string {
-    return this.#handle < 0 ? 'OwnedFd { closed }' : `OwnedFd { fd: ${this.#handle % FD_BITS} }`
+    return this.#fd < 0 ? 'OwnedFd { closed }' : `OwnedFd { fd: ${this.#fd} }`
   }
+}
+
+function alreadyOwned(fd: number): TypeError {
+  return invalidArgValue(
+    'fd',
+    fd,
+    'is already owned by an OwnedFd of this process (give it up there with intoRaw() first, or borrow it with borrowFd())',
+  )
 }
 
 /**
  * A file descriptor used but never closed by this object. Borrowed from an
  * {@link OwnedFd} (`owned.borrow()`), it fails with `EBADF` once the owner is
  * closed; borrowed from a number ({@link borrowFd}), it is trusted.
+ *
+ * @example
+ * ```ts
+ * fstatxSync(borrowFd(0))
+ * ```
  */
 export class BorrowedFd {
   readonly #source: number | OwnedFd
@@ -378,6 +439,7 @@ export class BorrowedFd {
   static {
     sourceOf = (fd) => fd.#source
     borrowOf = (source) => new BorrowedFd(INTERNAL, source)
+    isBorrowed = (value): value is BorrowedFd => #source in value
   }
 
   /** The descriptor number; `EBADF` if it was borrowed from an owner since closed. */
@@ -395,130 +457,131 @@ export class BorrowedFd {
 /**
  * Borrows a descriptor number owned by someone else (standard streams, a
  * descriptor from `fs.openSync`): sysix uses it and never closes it.
+ *
+ * @example
+ * ```ts
+ * const stdin = borrowFd(0)
+ * ```
  */
 export function borrowFd(fd: number): BorrowedFd {
   return borrowOf(validateInteger(fd, 'fd', 0, INT32_MAX))
 }
 
 /**
- * @internal Takes ownership of a descriptor the binding just created and
- * registered, given its packed handle; `kind` names the class that holds it,
- * in the garbage-collection warning.
+ * @internal An `OwnedFd` of a descriptor the binding creates and registers:
+ * `make` gets the token to register it under and returns its number. `kind`
+ * names the class that holds it, in messages.
  */
-export function ownedFromHandle(handle: number, kind = 'OwnedFd'): OwnedFd {
-  return wrap(handle, kind)
+export function newOwnedFd(make: (token: number) => number, kind = 'OwnedFd'): OwnedFd {
+  const token = takeTokens()
+  return wrap(make(token), token, kind)
 }
 
-/** Whether `value` looks like a Node `FileHandle`: a numeric `fd` and a `close` method. */
-function isFileHandle(value: unknown): value is FileHandle {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as FileHandle).fd === 'number' &&
-    typeof (value as FileHandle).close === 'function'
-  )
+/** @internal {@link newOwnedFd} for a Promise call. */
+export async function newOwnedFdAsync(make: (token: number) => Promise<number>, kind = 'OwnedFd'): Promise<OwnedFd> {
+  const token = takeTokens()
+  return wrap(await make(token), token, kind)
 }
 
-/** Deno's fs streams use Deno resources: a kernel descriptor given to one fails (EBADF) and is never closed. */
-function refuseDenoStream(feature: string): void {
-  if (DENO) {
-    throw unavailable(feature, "Deno's fs streams take only descriptors its node:fs opened; the descriptor stays owned here")
-  }
+/** @internal An `OwnedFd` of a descriptor the binding registered under `token`. */
+export function ownedFromToken(fd: number, token: number, kind = 'OwnedFd'): OwnedFd {
+  return wrap(fd, token, kind)
+}
+
+// Descriptor arguments, resolved by `lib/binding.ts` for every call of the
+// binding, in two steps and after every other argument was evaluated:
+// `resolveEarly` for each descriptor argument (a `FileHandle`'s `.fd` is read
+// there, which may run caller code), then `resolveLate` for each (an
+// `OwnedFd` or `BorrowedFd` becomes its number, which runs no caller code),
+// then the call. So no caller code runs between the check that an `OwnedFd`
+// is open and the system call, and a descriptor closed by a getter of
+// another argument (or of a `FileHandle`) is refused with `EBADF`.
+
+/** What a descriptor argument of each kind may be, for `TypeError`s. */
+const EXPECTED: Record<string, string> = {
+  fd: 'of type number or an instance of OwnedFd, BorrowedFd or FileHandle',
+  dir: 'of type number or an instance of OwnedFd, BorrowedFd or FileHandle',
+  target: 'of type string or number or an instance of Buffer, URL, OwnedFd, BorrowedFd or FileHandle',
+}
+
+const identityOut = new BigUint64Array(2)
+
+/** A plain descriptor number, checked (and, on Deno, checked to be a kernel descriptor). */
+function plainNumber(value: number, param: string): number {
+  validateInteger(value, param, 0, INT32_MAX)
+  checkDenoNumber(value, param, native.fdKnown, (fd) => {
+    native.fdIdentity(fd, identityOut)
+    return [identityOut[0], identityOut[1]]
+  })
+  return value
 }
 
 /**
- * `ERR_INVALID_ARG_VALUE` for a Deno `node:fs` number that is not the kernel
- * descriptor it looks like.
+ * @internal The first step of resolving a descriptor argument of `kind`
+ * (`'fd'`, `'dir'` or `'target'`; a directory's `AT_FDCWD` never gets
+ * here, and a target's path is passed as it is): a number is checked, a `FileHandle`
+ * becomes its number (its `.fd` read once), an `OwnedFd` or `BorrowedFd` is
+ * kept for {@link resolveLate}; anything else is a `TypeError`. `call` names
+ * the call in errors.
  */
-function denoResourceId(name: string, fd: number): TypeError {
-  return invalidArgValue(
-    name,
-    fd,
-    "is a Deno resource id, not a kernel file descriptor: Deno's node:fs hands out numbers that it maps and closes itself, " +
-      'so sysix can neither own them nor trust them to name the same file. Use descriptors sysix created (an OwnedFd) instead',
-  )
-}
-
-const identity = new BigUint64Array(2)
-
-/**
- * On Deno, checks that a plain number is the kernel descriptor it looks like:
- * one sysix owns or handed out, a standard stream, or a `node:fs` number whose
- * file is the one the kernel descriptor of that number has open.
- */
-function checkDenoNumber(fd: number, name: string): void {
-  if (fd <= 2 || native.fdKnown(fd)) {
-    return
-  }
-  let same = false
-  try {
-    const stats = fstatSync(fd, { bigint: true })
-    native.fdIdentity(fd, identity)
-    same = stats.dev === identity[0] && stats.ino === identity[1]
-  } catch {
-    // Not a Deno resource, or not a kernel descriptor: refused below.
-  }
-  if (!same) {
-    throw denoResourceId(name, fd)
-  }
-}
-
-/** A descriptor argument's number, or `undefined` if it is not one. `syscall` names the caller in `EBADF` errors. */
-function fdNumber(value: unknown, name: string, syscall: string): number | undefined {
-  let fd: number
+export function resolveEarly(value: unknown, kind: string, param: string, call: string): unknown {
   if (typeof value === 'number') {
-    fd = validateInteger(value, name, 0, INT32_MAX)
-  } else if (value instanceof OwnedFd) {
-    const owned = fdOf(value)
-    if (owned < 0) {
-      throw closedFd(syscall, `the OwnedFd passed as "${name}" is closed`)
+    return plainNumber(value, param)
+  }
+  if (kind === 'target' && (typeof value === 'string' || types.isUint8Array(value))) {
+    return value
+  }
+  if ((typeof value === 'object' && value !== null) || typeof value === 'function') {
+    if (isOwned(value) || isBorrowed(value)) {
+      return value
     }
-    return owned
-  } else if (value instanceof BorrowedFd) {
-    const source = sourceOf(value)
-    if (typeof source !== 'number') {
-      const owned = fdOf(source)
-      if (owned < 0) {
-        throw closedFd(syscall, `the BorrowedFd passed as "${name}" borrows an OwnedFd that is closed`)
+    // A FileHandle (of Node, Bun or Deno): a `close` method and a numeric `fd`.
+    const { close, fd } = value as { close?: unknown; fd?: unknown }
+    if (typeof close === 'function' && typeof fd === 'number') {
+      if (fd < 0) {
+        throw closedFd(call, `the FileHandle passed as "${param}" is closed`)
       }
-      return owned
+      return plainNumber(fd, param)
     }
-    fd = source
-  } else if (isFileHandle(value)) {
-    if (value.fd < 0) {
-      throw closedFd(syscall, `the FileHandle passed as "${name}" is closed`)
-    }
-    fd = value.fd
-  } else {
-    return undefined
   }
-  if (DENO) {
-    checkDenoNumber(fd, name)
-  }
-  return fd
+  throw invalidArgType(param, EXPECTED[kind] ?? EXPECTED.fd, value)
 }
 
 /**
- * @internal A descriptor argument as the binding takes it: its number. A
- * Promise call's binding keeps the descriptor open until it settles (it
- * leases an owned descriptor and duplicates any other).
+ * @internal The last step of resolving a descriptor argument: an `OwnedFd`
+ * or `BorrowedFd` becomes its number, or `EBADF` if closed. Runs no caller code.
  */
-export function toFd(value: unknown, name: string, syscall: string): number {
-  const fd = fdNumber(value, name, syscall)
-  if (fd === undefined) {
-    throw invalidArgType(name, 'of type number or an instance of OwnedFd, BorrowedFd or FileHandle', value)
+export function resolveLate(value: unknown, param: string, call: string): unknown {
+  if (typeof value !== 'object' || value === null) {
+    return value
   }
-  return fd
+  if (isOwned(value)) {
+    const fd = fdOf(value)
+    if (fd < 0) {
+      const kind = kindOf(value)
+      throw closedFd(call, kind === 'OwnedFd' ? `the OwnedFd passed as "${param}" is closed` : `the ${kind} is closed`)
+    }
+    return fd
+  }
+  if (isBorrowed(value)) {
+    const source = sourceOf(value)
+    if (typeof source === 'number') {
+      return source
+    }
+    const fd = fdOf(source)
+    if (fd < 0) {
+      throw closedFd(call, `the BorrowedFd passed as "${param}" borrows an OwnedFd that is closed`)
+    }
+    return fd
+  }
+  return value
 }
 
-/** @internal A path or a descriptor, as the binding takes it. */
-export function toTarget(value: unknown, name: string, syscall: string): string | Uint8Array | number {
-  if (isPathLike(value)) {
-    return toPath(value, name)
-  }
-  const fd = fdNumber(value, name, syscall)
-  if (fd === undefined) {
-    throw invalidArgType(name, 'of type string or number or an instance of Buffer, URL, OwnedFd, BorrowedFd or FileHandle', value)
-  }
-  return fd
+/**
+ * @internal A path or a descriptor argument, shaped for the binding: a path
+ * (a `file:` URL converted, as Node does) as a string or bytes; a descriptor
+ * left for the binding's resolution. Caller code (a URL's getters) runs here.
+ */
+export function toTargetArg(value: unknown, name: string): string | Uint8Array | FdLike {
+  return isPathLike(value) ? toPath(value, name) : (value as FdLike)
 }

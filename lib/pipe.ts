@@ -1,7 +1,7 @@
 // Anonymous pipes and duplicates of the standard streams.
 
 import { native } from './binding'
-import { ownedFromHandle, toFd, type FdLike, type OwnedFd } from './fd'
+import { type FdLike, newOwnedFd, type OwnedFd, ownedFromToken, takeTokens } from './fd'
 import { INT32_MAX, validateBoolean, validateInteger, validateOptions } from './validate'
 
 /** Options of {@link pipe}. */
@@ -62,8 +62,8 @@ export class Pipe implements Disposable {
   }
 }
 
-/** Where the binding writes a new pipe's two descriptor handles. */
-const ends = new Float64Array(2)
+/** Where the binding writes a new pipe's two descriptor numbers. */
+const ends = new Int32Array(2)
 
 /**
  * Creates an anonymous pipe. Both ends are close-on-exec, so a child process
@@ -91,8 +91,11 @@ const ends = new Float64Array(2)
  */
 export function pipe(options?: PipeOptions): Pipe {
   const { nonBlocking, direct } = validateOptions(options)
-  native.pipe(validateBoolean(nonBlocking, 'options.nonBlocking', false), validateBoolean(direct, 'options.direct', false), ends)
-  return makePipe(ownedFromHandle(ends[0]), ownedFromHandle(ends[1]))
+  const flags = [validateBoolean(nonBlocking, 'options.nonBlocking', false), validateBoolean(direct, 'options.direct', false)] as const
+  // The two ends are registered under this token and the next.
+  const token = takeTokens(2)
+  native.pipe(...flags, token, ends)
+  return makePipe(ownedFromToken(ends[0], token), ownedFromToken(ends[1], token + 1))
 }
 
 /**
@@ -102,7 +105,7 @@ export function pipe(options?: PipeOptions): Pipe {
  * @see https://man7.org/linux/man-pages/man2/fcntl.2.html (`F_GETPIPE_SZ`)
  */
 export function pipeCapacity(fd: FdLike): number {
-  return native.pipeCapacity(toFd(fd, 'fd', 'pipeCapacity'))
+  return native.pipeCapacity(fd)
 }
 
 /**
@@ -114,21 +117,20 @@ export function pipeCapacity(fd: FdLike): number {
  * @see https://man7.org/linux/man-pages/man2/fcntl.2.html (`F_SETPIPE_SZ`)
  */
 export function setPipeCapacity(fd: FdLike, bytes: number): number {
-  const arg = toFd(fd, 'fd', 'setPipeCapacity')
-  return native.setPipeCapacity(arg, validateInteger(bytes, 'bytes', 0, INT32_MAX))
+  return native.setPipeCapacity(fd, validateInteger(bytes, 'bytes', 0, INT32_MAX))
 }
 
 /** A new descriptor for standard input, close-on-exec (os_pipe's `dup_stdin`). */
 export function dupStdin(): OwnedFd {
-  return ownedFromHandle(native.dupStdin())
+  return newOwnedFd((token) => native.dupStdin(token))
 }
 
 /** A new descriptor for standard output, close-on-exec (os_pipe's `dup_stdout`). */
 export function dupStdout(): OwnedFd {
-  return ownedFromHandle(native.dupStdout())
+  return newOwnedFd((token) => native.dupStdout(token))
 }
 
 /** A new descriptor for standard error, close-on-exec (os_pipe's `dup_stderr`). */
 export function dupStderr(): OwnedFd {
-  return ownedFromHandle(native.dupStderr())
+  return newOwnedFd((token) => native.dupStderr(token))
 }

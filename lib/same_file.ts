@@ -3,8 +3,9 @@
 import { inspect } from 'node:util'
 
 import { native } from './binding'
+import { named } from './call'
 import { closedFd, invalidArgType } from './errors'
-import { ownedFromHandle, toFd, toTarget, type FdLike, type OwnedFd, type PathOrFd } from './fd'
+import { type FdLike, newOwnedFd, type OwnedFd, type PathOrFd, toTargetArg } from './fd'
 import { toPath, type PathLike } from './validate'
 
 const INTERNAL: unique symbol = Symbol('sysix.internal')
@@ -12,7 +13,11 @@ const INTERNAL: unique symbol = Symbol('sysix.internal')
 /** Where the binding writes a new identity's device and inode numbers. */
 const ids = new BigUint64Array(2)
 
-let wrap: (handle: number) => FileId
+const { O_PATH, O_RDONLY } = native.fsConstants()
+const openAsFileIdFromPath = named(native.openSync, 'FileId.fromPath')
+const dupAsFileIdFromFd = named(native.fdDup, 'FileId.fromFd')
+
+let wrap: (held: OwnedFd) => FileId
 
 /**
  * The identity of a file, its device and inode numbers, with the file held
@@ -40,17 +45,27 @@ export class FileId implements Disposable {
   readonly #dev: bigint
   readonly #ino: bigint
 
-  private constructor(token: typeof INTERNAL, handle: number, dev: bigint, ino: bigint) {
+  private constructor(token: typeof INTERNAL, held: OwnedFd, dev: bigint, ino: bigint) {
     if (token !== INTERNAL) {
       throw new TypeError('Illegal constructor: use FileId.fromPath(), FileId.fromFd() or FileId.stdin()')
     }
-    this.#held = ownedFromHandle(handle, 'FileId')
+    this.#held = held
     this.#dev = dev
     this.#ino = ino
   }
 
   static {
-    wrap = (handle) => new FileId(INTERNAL, handle, ids[0], ids[1])
+    // The identity of the file the new descriptor holds (`fstat`); the
+    // descriptor is closed if that fails.
+    wrap = (held) => {
+      try {
+        native.fdIdentity(held.fd, ids)
+      } catch (error) {
+        held.close()
+        throw error
+      }
+      return new FileId(INTERNAL, held, ids[0], ids[1])
+    }
   }
 
   /**
@@ -59,27 +74,56 @@ export class FileId implements Disposable {
    * @see https://man7.org/linux/man-pages/man2/open.2.html (`O_PATH`)
    */
   static fromPath(path: PathLike): FileId {
-    return wrap(native.fileIdOpen(toPath(path, 'path'), ids))
+    const name = toPath(path, 'path')
+    return wrap(newOwnedFd((token) => openAsFileIdFromPath(name, O_PATH | O_RDONLY, 0, token), 'FileId'))
   }
 
-  /** The identity of the file open on `fd`, held through a duplicate of it. */
+  /**
+   * The identity of the file open on `fd`, held through a duplicate of it.
+   *
+   * @example
+   * ```ts
+   * using id = FileId.fromFd(fd)
+   * ```
+   */
   static fromFd(fd: FdLike): FileId {
-    return wrap(native.fileIdOpen(toFd(fd, 'fd', 'FileId.fromFd'), ids))
+    return wrap(newOwnedFd((token) => dupAsFileIdFromFd(fd, token), 'FileId'))
   }
 
-  /** The identity of standard input. */
+  /**
+   * The identity of standard input.
+   *
+   * @example
+   * ```ts
+   * using stdin = FileId.stdin()
+   * ```
+   */
   static stdin(): FileId {
-    return wrap(native.fileIdStd(0, ids))
+    return FileId.fromFd(0)
   }
 
-  /** The identity of standard output. */
+  /**
+   * The identity of standard output.
+   *
+   * @example
+   * ```ts
+   * using stdout = FileId.stdout()
+   * ```
+   */
   static stdout(): FileId {
-    return wrap(native.fileIdStd(1, ids))
+    return FileId.fromFd(1)
   }
 
-  /** The identity of standard error. */
+  /**
+   * The identity of standard error.
+   *
+   * @example
+   * ```ts
+   * using stderr = FileId.stderr()
+   * ```
+   */
   static stderr(): FileId {
-    return wrap(native.fileIdStd(2, ids))
+    return FileId.fromFd(2)
   }
 
   /** The device number (`st_dev`), as `fs.statSync(p, { bigint: true }).dev` and `stat -c %d` show it. */
@@ -144,10 +188,10 @@ export class FileId implements Disposable {
  * unreadable files block or fail.
  */
 export function sameFileSync(a: PathOrFd, b: PathOrFd): boolean {
-  return native.sameFileSync(toTarget(a, 'a', 'sameFileSync'), toTarget(b, 'b', 'sameFileSync'))
+  return native.sameFileSync(toTargetArg(a, 'a'), toTargetArg(b, 'b'))
 }
 
 /** {@link sameFileSync} on the libuv threadpool. */
 export async function sameFile(a: PathOrFd, b: PathOrFd): Promise<boolean> {
-  return native.sameFile(toTarget(a, 'a', 'sameFile'), toTarget(b, 'b', 'sameFile'))
+  return native.sameFile(toTargetArg(a, 'a'), toTargetArg(b, 'b'))
 }

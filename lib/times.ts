@@ -3,9 +3,10 @@
 import { types } from 'node:util'
 
 import { native } from './binding'
+import { named } from './call'
 import { invalidArgType, invalidArgValue, outOfRange } from './errors'
-import { toTarget, type PathOrFd } from './fd'
-import { validateBoolean, validateOptions } from './validate'
+import { type PathOrFd, toTargetArg } from './fd'
+import { validateFollow } from './validate'
 
 /** The timestamps of a file as `bigint` nanoseconds since the Unix epoch. */
 export interface FileTimes {
@@ -71,25 +72,37 @@ function toTime(value: unknown, name: string): bigint | 'now' | undefined {
 }
 
 /**
- * What the binding fills (`FILE_TIMES_LEN` bigints, laid out in the binding).
- * The synchronous calls share one array; each promise gets its own.
+ * File times are what `statx` reports of them: the binding's one `statx`,
+ * asked for the four times only, fills its `StatxSlot` layout, of which the
+ * times are read here. The synchronous calls share one array; each promise
+ * gets its own.
  */
-const shared = new BigInt64Array(native.FILE_TIMES_LEN)
+const S = { ...native.StatxSlot }
+const shared = new BigInt64Array(native.STATX_LEN)
 const NS_PER_S = 1_000_000_000n
+/** `STATX_ATIME | STATX_MTIME | STATX_CTIME | STATX_BTIME`. */
+const TIMES = (() => {
+  const { STATX_ATIME, STATX_MTIME, STATX_CTIME, STATX_BTIME } = native.fsConstants()
+  return STATX_ATIME | STATX_MTIME | STATX_CTIME | STATX_BTIME
+})()
+const AT_FDCWD = native.fsConstants().AT_FDCWD
+/** `statx`'s `sync` choice `'as-stat'`. */
+const AS_STAT = 0
 
-const slot = { ...native.FileTimesSlot }
+const statxAsFileTimesSync = named(native.statxSync, 'fileTimesSync')
+const statxAsFileTimes = named(native.statx, 'fileTimes')
+
+function time(out: BigInt64Array, sec: number, nsec: number): bigint {
+  return out[sec] * NS_PER_S + out[nsec]
+}
 
 function readTimes(out: BigInt64Array): FileTimes {
   return {
-    atimeNs: out[slot.AtimeSec] * NS_PER_S + out[slot.AtimeNsec],
-    mtimeNs: out[slot.MtimeSec] * NS_PER_S + out[slot.MtimeNsec],
-    ctimeNs: out[slot.CtimeSec] * NS_PER_S + out[slot.CtimeNsec],
-    birthtimeNs: out[slot.HasBirthtime] === 1n ? out[slot.BirthtimeSec] * NS_PER_S + out[slot.BirthtimeNsec] : null,
+    atimeNs: time(out, S.AtimeSec, S.AtimeNsec),
+    mtimeNs: time(out, S.MtimeSec, S.MtimeNsec),
+    ctimeNs: time(out, S.CtimeSec, S.CtimeNsec),
+    birthtimeNs: out[S.HasBtime] === 1n ? time(out, S.BtimeSec, S.BtimeNsec) : null,
   }
-}
-
-function followSymlinks(options: FileTimesOptions | undefined): boolean {
-  return options === undefined || validateBoolean(validateOptions(options).followSymlinks, 'options.followSymlinks', true)
 }
 
 /**
@@ -104,15 +117,16 @@ function followSymlinks(options: FileTimesOptions | undefined): boolean {
  * @see https://man7.org/linux/man-pages/man2/statx.2.html
  */
 export function fileTimesSync(target: PathOrFd, options?: FileTimesOptions): FileTimes {
-  native.fileTimesSync(toTarget(target, 'target', 'fileTimesSync'), followSymlinks(options), shared)
+  const path = toTargetArg(target, 'target')
+  statxAsFileTimesSync(AT_FDCWD, path, TIMES, validateFollow(options), AS_STAT, shared)
   return readTimes(shared)
 }
 
 /** {@link fileTimesSync} on the libuv threadpool. */
 export async function fileTimes(target: PathOrFd, options?: FileTimesOptions): Promise<FileTimes> {
-  const follow = followSymlinks(options)
-  const out = new BigInt64Array(native.FILE_TIMES_LEN)
-  await native.fileTimes(toTarget(target, 'target', 'fileTimes'), follow, out)
+  const path = toTargetArg(target, 'target')
+  const out = new BigInt64Array(native.STATX_LEN)
+  await statxAsFileTimes(AT_FDCWD, path, TIMES, validateFollow(options), AS_STAT, out)
   return readTimes(out)
 }
 
@@ -132,6 +146,12 @@ export function toFileTimes(times: SetFileTimes): [bigint | 'now' | undefined, b
   return [atime, mtime]
 }
 
+function setArgs(target: unknown, times: SetFileTimes, options: FileTimesOptions | undefined) {
+  const path = toTargetArg(target, 'target')
+  const [atime, mtime] = toFileTimes(times)
+  return [path, atime, mtime, validateFollow(options)] as const
+}
+
 /**
  * Sets a file's access and/or modification time to the nanosecond; a time
  * left out stays as it is (`UTIME_OMIT`), and `'now'` takes the kernel's
@@ -145,14 +165,10 @@ export function toFileTimes(times: SetFileTimes): [bigint | 'now' | undefined, b
  * @see https://man7.org/linux/man-pages/man2/utimensat.2.html
  */
 export function setFileTimesSync(target: PathOrFd, times: SetFileTimes, options?: FileTimesOptions): void {
-  const arg = toTarget(target, 'target', 'setFileTimesSync')
-  const [atime, mtime] = toFileTimes(times)
-  native.setFileTimesSync(arg, atime, mtime, followSymlinks(options))
+  native.setFileTimesSync(...setArgs(target, times, options))
 }
 
 /** {@link setFileTimesSync} on the libuv threadpool. */
 export async function setFileTimes(target: PathOrFd, times: SetFileTimes, options?: FileTimesOptions): Promise<void> {
-  const arg = toTarget(target, 'target', 'setFileTimes')
-  const [atime, mtime] = toFileTimes(times)
-  return native.setFileTimes(arg, atime, mtime, followSymlinks(options))
+  return native.setFileTimes(...setArgs(target, times, options))
 }

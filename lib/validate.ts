@@ -37,6 +37,33 @@ export function validateBoolean(value: unknown, name: string, fallback: boolean)
   return value
 }
 
+/**
+ * The `followSymlinks` option of an options argument (checked as one):
+ * whether to act on what a final symlink names, `fallback` when left out.
+ */
+export function validateFollow(options: { followSymlinks?: boolean } | null | undefined, fallback = true): boolean {
+  return options === undefined ? fallback : validateBoolean(validateOptions(options).followSymlinks, 'options.followSymlinks', fallback)
+}
+
+/**
+ * The bits of the boolean options in `table` that are set: each option read
+ * once and checked, an absent one off. How option objects become flags.
+ */
+export function flagBits<K extends string>(
+  options: object | null | undefined,
+  table: Readonly<Record<K, number>>,
+  name = 'options',
+): number {
+  const checked = validateOptions(options, name) as Partial<Record<K, unknown>>
+  let bits = 0
+  for (const key of Object.keys(table) as K[]) {
+    if (validateBoolean(checked[key], `${name}.${key}`, false)) {
+      bits |= table[key]
+    }
+  }
+  return bits
+}
+
 /** Checks an options argument: absent (`undefined` or `null`) or an object. */
 export function validateOptions<T extends object>(value: T | null | undefined, name = 'options'): Partial<T> {
   if (value === undefined || value === null) {

@@ -3,7 +3,7 @@
 
 import { native } from '../binding'
 import { AbortError, invalidArgValue } from '../errors'
-import { toFd } from '../fd'
+import { takeTokens } from '../fd'
 import { validateAbortSignal, validateOneOf, validateOptions } from '../validate'
 
 /**
@@ -18,11 +18,6 @@ export const constants = Object.freeze({ ...native.fsConstants() })
 
 /** `constants.AT_FDCWD`: the current directory, as the directory of the `*at` calls. */
 export const AT_FDCWD = constants.AT_FDCWD
-
-/** @internal A directory argument: a descriptor, or `AT_FDCWD`. */
-export function toDir(value: unknown, name: string, syscall: string): number {
-  return value === AT_FDCWD ? AT_FDCWD : toFd(value, name, syscall)
-}
 
 /** Node's string flags (`'r'`, `'w+'`, `'ax'`...), as `fs.open` takes them. */
 const STRING_FLAGS: Record<string, number> = (() => {
@@ -111,22 +106,19 @@ export function rawNames(options: { encoding?: NameEncoding } | undefined): bool
 /**
  * @internal Runs a wait of unbounded length (on a thread of its own, see the
  * binding), called off when `signal` fires: it then rejects with
- * {@link AbortError}.
+ * {@link AbortError}. `start` starts it under the id given, by which the
+ * binding calls it off (ids are unique in the process).
  */
-export async function abortable<T>(
-  signal: unknown,
-  name: string,
-  start: (wait: InstanceType<typeof native.Wait>) => Promise<T>,
-): Promise<T> {
+export async function abortable<T>(signal: unknown, name: string, start: (id: number) => Promise<T>): Promise<T> {
   const checked = validateAbortSignal(signal, name)
   if (checked?.aborted) {
     throw new AbortError(checked.reason)
   }
-  const wait = new native.Wait()
-  const onAbort = () => wait.cancel()
+  const id = takeTokens()
+  const onAbort = () => native.waitCancel(id)
   checked?.addEventListener('abort', onAbort, { once: true })
   try {
-    return await start(wait)
+    return await start(id)
   } catch (error) {
     if ((error as { code?: unknown }).code === 'ABORT_ERR') {
       throw new AbortError(checked?.reason)

@@ -1,13 +1,14 @@
 // File data and space: allocation, advice, syncing, copying in the kernel,
 // cloning, and the data and holes of sparse files.
 
-import type { DataExtent } from '../../binding'
-import { native } from '../binding'
-import { type FdLike, toFd } from '../fd'
-import { validateBoolean, validateOffset, validateChoice, validateOptionalOffset, validateOptions } from '../validate'
+import type { Advice, DataExtent } from '../../binding'
+import { choices, native } from '../binding'
+import { invalidArgValue } from '../errors'
+import type { FdLike } from '../fd'
+import { flagBits, validateChoice, validateOffset, validateOptionalOffset, validateOptions } from '../validate'
 import { constants } from './common'
 
-export type { DataExtent }
+export type { Advice, DataExtent }
 
 /** Options of {@link fallocateSync}: what to do with the range (default: allocate it, growing the file). */
 export interface FallocateOptions {
@@ -23,17 +24,22 @@ export interface FallocateOptions {
   insertRange?: boolean
 }
 
-const FALLOCATE_BITS: [keyof FallocateOptions, number][] = [
-  ['keepSize', constants.FALLOC_FL_KEEP_SIZE],
-  ['punchHole', constants.FALLOC_FL_PUNCH_HOLE],
-  ['zeroRange', constants.FALLOC_FL_ZERO_RANGE],
-  ['collapseRange', constants.FALLOC_FL_COLLAPSE_RANGE],
-  ['insertRange', constants.FALLOC_FL_INSERT_RANGE],
-]
+const FALLOCATE_BITS = {
+  keepSize: constants.FALLOC_FL_KEEP_SIZE,
+  punchHole: constants.FALLOC_FL_PUNCH_HOLE,
+  zeroRange: constants.FALLOC_FL_ZERO_RANGE,
+  collapseRange: constants.FALLOC_FL_COLLAPSE_RANGE,
+  insertRange: constants.FALLOC_FL_INSERT_RANGE,
+} as const
 
-function fallocateBits(options: FallocateOptions | undefined): number {
-  const checked = validateOptions(options)
-  return FALLOCATE_BITS.reduce((bits, [name, bit]) => (validateBoolean(checked[name], `options.${name}`, false) ? bits | bit : bits), 0)
+function fallocateArgs(fd: FdLike, offset: unknown, length: unknown, options: FallocateOptions | undefined) {
+  const bits = flagBits(options, FALLOCATE_BITS)
+  if (bits & constants.FALLOC_FL_PUNCH_HOLE && !(bits & constants.FALLOC_FL_KEEP_SIZE)) {
+    // fallocate(2) refuses it with EOPNOTSUPP, which reads as if the
+    // filesystem could not punch holes at all.
+    throw invalidArgValue('options', options, 'must set keepSize with punchHole: a hole never changes the file size (FALLOC_FL_KEEP_SIZE)')
+  }
+  return [fd, validateOffset(offset, 'offset'), validateOffset(length, 'length'), bits] as const
 }
 
 /**
@@ -42,28 +48,15 @@ function fallocateBits(options: FallocateOptions | undefined): number {
  * @see https://man7.org/linux/man-pages/man2/fallocate.2.html
  */
 export function fallocateSync(fd: FdLike, offset: number | bigint, length: number | bigint, options?: FallocateOptions): void {
-  native.fallocateSync(
-    toFd(fd, 'fd', 'fallocateSync'),
-    validateOffset(offset, 'offset'),
-    validateOffset(length, 'length'),
-    fallocateBits(options),
-  )
+  native.fallocateSync(...fallocateArgs(fd, offset, length, options))
 }
 
 /** {@link fallocateSync} on the libuv threadpool. */
 export async function fallocate(fd: FdLike, offset: number | bigint, length: number | bigint, options?: FallocateOptions): Promise<void> {
-  return native.fallocate(
-    toFd(fd, 'fd', 'fallocate'),
-    validateOffset(offset, 'offset'),
-    validateOffset(length, 'length'),
-    fallocateBits(options),
-  )
+  return native.fallocate(...fallocateArgs(fd, offset, length, options))
 }
 
-/** How a range will be read, for {@link fadviseSync}. */
-export type Advice = 'normal' | 'random' | 'sequential' | 'willneed' | 'dontneed' | 'noreuse'
-
-const ADVICE = ['normal', 'random', 'sequential', 'willneed', 'dontneed', 'noreuse'] as const
+const ADVICE = choices.Advice
 
 /**
  * Tells the kernel how a range of a file will be read (`posix_fadvise`):
@@ -74,28 +67,27 @@ const ADVICE = ['normal', 'random', 'sequential', 'willneed', 'dontneed', 'noreu
  * @see https://man7.org/linux/man-pages/man2/posix_fadvise.2.html
  */
 export function fadviseSync(fd: FdLike, offset: number | bigint, length: number | bigint, advice: Advice): void {
-  const kind = validateChoice(advice, 'advice', ADVICE)
-  native.fadviseSync(toFd(fd, 'fd', 'fadviseSync'), validateOffset(offset, 'offset'), validateOffset(length, 'length'), kind)
+  native.fadviseSync(fd, validateOffset(offset, 'offset'), validateOffset(length, 'length'), validateChoice(advice, 'advice', ADVICE))
 }
 
 /** `fsync`: the file's data and metadata on the device. */
 export function fsyncSync(fd: FdLike): void {
-  native.fsyncSync(toFd(fd, 'fd', 'fsyncSync'))
+  native.fsyncSync(fd)
 }
 
 /** {@link fsyncSync} on the libuv threadpool. */
 export async function fsync(fd: FdLike): Promise<void> {
-  return native.fsync(toFd(fd, 'fd', 'fsync'))
+  return native.fsync(fd)
 }
 
 /** `fdatasync`: the file's data (and the metadata needed to read it) on the device. */
 export function fdatasyncSync(fd: FdLike): void {
-  native.fdatasyncSync(toFd(fd, 'fd', 'fdatasyncSync'))
+  native.fdatasyncSync(fd)
 }
 
 /** {@link fdatasyncSync} on the libuv threadpool. */
 export async function fdatasync(fd: FdLike): Promise<void> {
-  return native.fdatasync(toFd(fd, 'fd', 'fdatasync'))
+  return native.fdatasync(fd)
 }
 
 /**
@@ -104,22 +96,22 @@ export async function fdatasync(fd: FdLike): Promise<void> {
  * @see https://man7.org/linux/man-pages/man2/syncfs.2.html
  */
 export function syncfsSync(fd: FdLike): void {
-  native.syncfsSync(toFd(fd, 'fd', 'syncfsSync'))
+  native.syncfsSync(fd)
 }
 
 /** {@link syncfsSync} on the libuv threadpool. */
 export async function syncfs(fd: FdLike): Promise<void> {
-  return native.syncfs(toFd(fd, 'fd', 'syncfs'))
+  return native.syncfs(fd)
 }
 
 /** `ftruncate`: cuts or extends a file to `length` bytes. */
 export function ftruncateSync(fd: FdLike, length: number | bigint = 0): void {
-  native.ftruncateSync(toFd(fd, 'fd', 'ftruncateSync'), validateOffset(length, 'length'))
+  native.ftruncateSync(fd, validateOffset(length, 'length'))
 }
 
 /** {@link ftruncateSync} on the libuv threadpool. */
 export async function ftruncate(fd: FdLike, length: number | bigint = 0): Promise<void> {
-  return native.ftruncate(toFd(fd, 'fd', 'ftruncate'), validateOffset(length, 'length'))
+  return native.ftruncate(fd, validateOffset(length, 'length'))
 }
 
 /** Offsets of {@link copyFileRangeSync}; an offset left out uses (and moves) that file's position. */
@@ -128,6 +120,12 @@ export interface CopyFileRangeOptions {
   inOffset?: number | bigint
   /** Where to write to in the output. */
   outOffset?: number | bigint
+}
+
+function copyArgs(inFd: FdLike, outFd: FdLike, length: unknown, options: CopyFileRangeOptions | undefined) {
+  const { inOffset, outOffset } = validateOptions(options)
+  const offsets = [validateOptionalOffset(inOffset, 'options.inOffset'), validateOptionalOffset(outOffset, 'options.outOffset')] as const
+  return [inFd, outFd, validateOffset(length, 'length'), ...offsets] as const
 }
 
 /**
@@ -139,26 +137,17 @@ export interface CopyFileRangeOptions {
  * @see https://man7.org/linux/man-pages/man2/copy_file_range.2.html
  */
 export function copyFileRangeSync(inFd: FdLike, outFd: FdLike, length: number | bigint, options?: CopyFileRangeOptions): number {
-  const { inOffset, outOffset } = validateOptions(options)
-  return native.copyFileRangeSync(
-    toFd(inFd, 'inFd', 'copyFileRangeSync'),
-    toFd(outFd, 'outFd', 'copyFileRangeSync'),
-    validateOffset(length, 'length'),
-    validateOptionalOffset(inOffset, 'options.inOffset'),
-    validateOptionalOffset(outOffset, 'options.outOffset'),
-  )
+  return native.copyFileRangeSync(...copyArgs(inFd, outFd, length, options))
 }
 
 /** {@link copyFileRangeSync} on the libuv threadpool. */
 export async function copyFileRange(inFd: FdLike, outFd: FdLike, length: number | bigint, options?: CopyFileRangeOptions): Promise<number> {
-  const { inOffset, outOffset } = validateOptions(options)
-  return native.copyFileRange(
-    toFd(inFd, 'inFd', 'copyFileRange'),
-    toFd(outFd, 'outFd', 'copyFileRange'),
-    validateOffset(length, 'length'),
-    validateOptionalOffset(inOffset, 'options.inOffset'),
-    validateOptionalOffset(outOffset, 'options.outOffset'),
-  )
+  return native.copyFileRange(...copyArgs(inFd, outFd, length, options))
+}
+
+function sendfileArgs(outFd: FdLike, inFd: FdLike, length: unknown, options: { offset?: number | bigint } | undefined) {
+  const offset = validateOptionalOffset(validateOptions(options).offset, 'options.offset')
+  return [outFd, inFd, validateOffset(length, 'length'), offset] as const
 }
 
 /**
@@ -169,13 +158,7 @@ export async function copyFileRange(inFd: FdLike, outFd: FdLike, length: number 
  * @see https://man7.org/linux/man-pages/man2/sendfile.2.html
  */
 export function sendfileSync(outFd: FdLike, inFd: FdLike, length: number | bigint, options?: { offset?: number | bigint }): number {
-  const offset = validateOptionalOffset(validateOptions(options).offset, 'options.offset')
-  return native.sendfileSync(
-    toFd(outFd, 'outFd', 'sendfileSync'),
-    toFd(inFd, 'inFd', 'sendfileSync'),
-    validateOffset(length, 'length'),
-    offset,
-  )
+  return native.sendfileSync(...sendfileArgs(outFd, inFd, length, options))
 }
 
 /** {@link sendfileSync} on the libuv threadpool. */
@@ -185,8 +168,7 @@ export async function sendfile(
   length: number | bigint,
   options?: { offset?: number | bigint },
 ): Promise<number> {
-  const offset = validateOptionalOffset(validateOptions(options).offset, 'options.offset')
-  return native.sendfile(toFd(outFd, 'outFd', 'sendfile'), toFd(inFd, 'inFd', 'sendfile'), validateOffset(length, 'length'), offset)
+  return native.sendfile(...sendfileArgs(outFd, inFd, length, options))
 }
 
 /**
@@ -199,12 +181,12 @@ export async function sendfile(
  * @see https://man7.org/linux/man-pages/man2/ioctl_ficlone.2.html
  */
 export function cloneFileSync(srcFd: FdLike, destFd: FdLike): void {
-  native.cloneFileSync(toFd(srcFd, 'srcFd', 'cloneFileSync'), toFd(destFd, 'destFd', 'cloneFileSync'))
+  native.cloneFileSync(srcFd, destFd)
 }
 
 /** {@link cloneFileSync} on the libuv threadpool. */
 export async function cloneFile(srcFd: FdLike, destFd: FdLike): Promise<void> {
-  return native.cloneFile(toFd(srcFd, 'srcFd', 'cloneFile'), toFd(destFd, 'destFd', 'cloneFile'))
+  return native.cloneFile(srcFd, destFd)
 }
 
 /**
@@ -214,7 +196,7 @@ export async function cloneFile(srcFd: FdLike, destFd: FdLike): Promise<void> {
  * @see https://man7.org/linux/man-pages/man2/lseek.2.html
  */
 export function seekData(fd: FdLike, offset: number | bigint = 0): number | null {
-  return native.seekDataSync(toFd(fd, 'fd', 'seekData'), validateOffset(offset, 'offset'))
+  return native.seekData(fd, validateOffset(offset, 'offset'))
 }
 
 /**
@@ -222,7 +204,7 @@ export function seekData(fd: FdLike, offset: number | bigint = 0): number | null
  * the file counts as one), or `null` past the end. Moves the file position.
  */
 export function seekHole(fd: FdLike, offset: number | bigint = 0): number | null {
-  return native.seekHoleSync(toFd(fd, 'fd', 'seekHole'), validateOffset(offset, 'offset'))
+  return native.seekHole(fd, validateOffset(offset, 'offset'))
 }
 
 /**
@@ -233,10 +215,10 @@ export function seekHole(fd: FdLike, offset: number | bigint = 0): number | null
  * `pread`, if the position matters.
  */
 export function sparseMapSync(fd: FdLike): DataExtent[] {
-  return native.sparseMapSync(toFd(fd, 'fd', 'sparseMapSync'))
+  return native.sparseMapSync(fd)
 }
 
 /** {@link sparseMapSync} on the libuv threadpool. */
 export async function sparseMap(fd: FdLike): Promise<DataExtent[]> {
-  return native.sparseMap(toFd(fd, 'fd', 'sparseMap'))
+  return native.sparseMap(fd)
 }

@@ -2,7 +2,8 @@
 
 import type { DirEntries } from '../../binding'
 import { native } from '../binding'
-import { type FdLike, ownedFromHandle, type OwnedFd, toFd } from '../fd'
+import { named } from '../call'
+import { type FdLike, newOwnedFdAsync, type OwnedFd } from '../fd'
 import { isPathLike, type PathLike, toPath } from '../validate'
 import { AT_FDCWD, type FileType, fileType, type NameEncoding, rawNames } from './common'
 
@@ -49,8 +50,8 @@ export function toDirents(columns: DirEntries): Dirent<string | Buffer>[] {
 }
 
 /** A directory argument: a path, or a descriptor of the directory (read from its top, its own position left alone). */
-function dirArgs(dir: unknown, syscall: string): [number, string | Uint8Array] {
-  return isPathLike(dir) ? [AT_FDCWD, toPath(dir, 'dir')] : [toFd(dir, 'dir', syscall), '']
+function dirArgs(dir: unknown): [FdLike, string | Uint8Array] {
+  return isPathLike(dir) ? [AT_FDCWD, toPath(dir, 'dir')] : [dir as FdLike, '']
 }
 
 /**
@@ -65,7 +66,7 @@ export function readdirSync(dir: PathLike | FdLike, options?: ReaddirOptions & {
 export function readdirSync(dir: PathLike | FdLike, options: ReaddirOptions & { encoding: 'buffer' }): Dirent<Buffer>[]
 export function readdirSync(dir: PathLike | FdLike, options?: ReaddirOptions): Dirent<string | Buffer>[] {
   const raw = rawNames(options)
-  return toDirents(native.readdirSync(...dirArgs(dir, 'readdirSync'), raw))
+  return toDirents(native.readdirSync(...dirArgs(dir), raw))
 }
 
 /** {@link readdirSync} on the libuv threadpool. */
@@ -73,10 +74,13 @@ export async function readdir(dir: PathLike | FdLike, options?: ReaddirOptions &
 export async function readdir(dir: PathLike | FdLike, options: ReaddirOptions & { encoding: 'buffer' }): Promise<Dirent<Buffer>[]>
 export async function readdir(dir: PathLike | FdLike, options?: ReaddirOptions): Promise<Dirent<string | Buffer>[]> {
   const raw = rawNames(options)
-  return toDirents(await native.readdir(...dirArgs(dir, 'readdir'), raw))
+  return toDirents(await native.readdir(...dirArgs(dir), raw))
 }
 
 const INTERNAL: unique symbol = Symbol('sysix.internal')
+
+const readBatch = named(native.readDirBatch, 'Dir.read')
+const opendirAsOpenDir = named(native.opendir, 'openDir')
 
 let makeDir: (fd: OwnedFd, raw: boolean) => Dir
 
@@ -107,7 +111,7 @@ export class Dir<Name extends string | Buffer = string> implements AsyncIterable
     if (this.#done) {
       return []
     }
-    const batch = toDirents(await native.readDirBatch(toFd(this.#fd, 'dir', 'Dir.read'), this.#raw)) as Dirent<Name>[]
+    const batch = toDirents(await readBatch(this.#fd, this.#raw)) as Dirent<Name>[]
     if (batch.length === 0) {
       this.#done = true
     }
@@ -153,6 +157,6 @@ export async function openDir(dir: PathLike | FdLike, options?: ReaddirOptions &
 export async function openDir(dir: PathLike | FdLike, options: ReaddirOptions & { encoding: 'buffer' }): Promise<Dir<Buffer>>
 export async function openDir(dir: PathLike | FdLike, options?: ReaddirOptions): Promise<Dir<string | Buffer>> {
   const raw = rawNames(options)
-  const handle = await native.opendir(...dirArgs(dir, 'openDir'))
-  return makeDir(ownedFromHandle(handle, 'Dir'), raw)
+  const [at, path] = dirArgs(dir)
+  return makeDir(await newOwnedFdAsync((token) => opendirAsOpenDir(at, path, token), 'Dir'), raw)
 }

@@ -2,7 +2,7 @@
 
 import type { InotifyEvent as NativeEvent } from '../../binding'
 import { native } from '../binding'
-import { type FdLike, ownedFromHandle, type OwnedFd, toFd } from '../fd'
+import { type FdLike, newOwnedFd, type OwnedFd } from '../fd'
 import { type PathLike, toPath, validateBoolean, validateInteger, validateOptions } from '../validate'
 import { abortable, type NameEncoding, rawNames } from './common'
 
@@ -27,7 +27,7 @@ export interface InotifyEvent<Name extends string | Buffer = string> {
  */
 export function inotifyInit(options?: { nonBlocking?: boolean }): OwnedFd {
   const nonBlocking = validateBoolean(validateOptions(options).nonBlocking, 'options.nonBlocking', false)
-  return ownedFromHandle(native.inotifyInit(nonBlocking))
+  return newOwnedFd((token) => native.inotifyInit(nonBlocking, token))
 }
 
 /**
@@ -38,12 +38,12 @@ export function inotifyInit(options?: { nonBlocking?: boolean }): OwnedFd {
  * @see https://man7.org/linux/man-pages/man2/inotify_add_watch.2.html
  */
 export function inotifyAddWatch(fd: FdLike, path: PathLike, mask: number): number {
-  return native.inotifyAddWatch(toFd(fd, 'fd', 'inotifyAddWatch'), toPath(path, 'path'), validateInteger(mask, 'mask', 1, 0xffffffff))
+  return native.inotifyAddWatch(fd, toPath(path, 'path'), validateInteger(mask, 'mask', 1, 0xffffffff))
 }
 
 /** Stops a watch; its last event is `IN_IGNORED`. */
 export function inotifyRemoveWatch(fd: FdLike, wd: number): void {
-  native.inotifyRmWatch(toFd(fd, 'fd', 'inotifyRemoveWatch'), validateInteger(wd, 'wd', 0, 2 ** 31 - 1))
+  native.inotifyRmWatch(fd, validateInteger(wd, 'wd', 0, 2 ** 31 - 1))
 }
 
 function events(raw: NativeEvent[], encoding: NameEncoding): InotifyEvent<string | Buffer>[] {
@@ -66,7 +66,7 @@ function encodingOf(options: { encoding?: NameEncoding } | undefined): NameEncod
 export function readInotifyEventsSync(fd: FdLike, options?: { encoding?: 'utf8' }): InotifyEvent[]
 export function readInotifyEventsSync(fd: FdLike, options: { encoding: 'buffer' }): InotifyEvent<Buffer>[]
 export function readInotifyEventsSync(fd: FdLike, options?: { encoding?: NameEncoding }): InotifyEvent<string | Buffer>[] {
-  return events(native.inotifyReadSync(toFd(fd, 'fd', 'readInotifyEventsSync')), encodingOf(options))
+  return events(native.inotifyReadSync(fd), encodingOf(options))
 }
 
 /**
@@ -80,7 +80,7 @@ export async function readInotifyEvents(
   options?: { encoding?: NameEncoding; signal?: AbortSignal },
 ): Promise<InotifyEvent<string | Buffer>[]> {
   const encoding = encodingOf(options)
-  const number = toFd(fd, 'fd', 'readInotifyEvents')
-  const raw = await abortable(options?.signal, 'options.signal', (wait) => native.inotifyReadWait(number, wait))
+  const { signal } = validateOptions(options)
+  const raw = await abortable(signal, 'options.signal', (id) => native.inotifyReadWait(fd, id))
   return events(raw, encoding)
 }

@@ -4,11 +4,18 @@ import { types } from 'node:util'
 
 import { native } from '../binding'
 import { invalidArgType } from '../errors'
-import { type FdLike, toFd } from '../fd'
-import { validateBoolean, validateInteger, validateOffset, validateOptionalOffset, validateOptions } from '../validate'
+import type { FdLike } from '../fd'
+import { validateBoolean, validateInteger, validateOptionalOffset, validateOptions } from '../validate'
 import { constants } from './common'
 
-/** Memory to read into or write from: a `Buffer`, any `TypedArray` or a `DataView`, used where it lies (its `byteOffset` and `byteLength`), never copied. */
+/**
+ * Memory to read into or write from: a `Buffer`, any `TypedArray` or a
+ * `DataView`, where it lies (its `byteOffset` and `byteLength`). A
+ * synchronous call reads or writes it in place; a Promise call copies what
+ * it writes as it starts and the bytes it reads as it settles, so that a
+ * view transferred, detached or collected meanwhile is never touched (a read
+ * into a view that is gone by then rejects, the bytes lost).
+ */
 export type View = NodeJS.ArrayBufferView
 
 function toView(value: unknown, name: string): View {
@@ -18,41 +25,61 @@ function toView(value: unknown, name: string): View {
   return value
 }
 
+/** The views of an array, each element read once, into an array of sysix's own. */
 function toViews(value: unknown, name: string): View[] {
   if (!Array.isArray(value)) {
     throw invalidArgType(name, 'an instance of Array', value)
   }
-  return value.map((view, i) => toView(view, `${name}[${i}]`))
+  const length = value.length
+  const views = new Array<View>(length)
+  for (let i = 0; i < length; i++) {
+    views[i] = toView(value[i], `${name}[${i}]`)
+  }
+  return views
 }
 
 /**
  * Reads into `view` at `position` without moving the file position
- * (`pread`); returns the bytes read, 0 at the end of the file.
+ * (`pread`), or, with `position` `null`, at the file position, moving it
+ * (`read`), as Node's `fs.readSync` takes it; returns the bytes read, 0 at
+ * the end of the file.
+ *
+ * @example
+ * ```ts
+ * const header = Buffer.alloc(512)
+ * preadSync(fd, header, 0)
+ * ```
  *
  * @see https://man7.org/linux/man-pages/man2/pread.2.html
  */
-export function preadSync(fd: FdLike, view: View, position: number | bigint): number {
-  return native.preadSync(toFd(fd, 'fd', 'preadSync'), toView(view, 'view'), validateOffset(position, 'position'))
+export function preadSync(fd: FdLike, view: View, position: number | bigint | null): number {
+  return native.preadSync(fd, toView(view, 'view'), validateOptionalOffset(position, 'position'))
 }
 
-/** {@link preadSync} on the libuv threadpool; `view` must not be transferred until it settles. */
-export async function pread(fd: FdLike, view: View, position: number | bigint): Promise<number> {
-  return native.pread(toFd(fd, 'fd', 'pread'), toView(view, 'view'), validateOffset(position, 'position'))
+/** {@link preadSync} on the libuv threadpool: the bytes land in `view` as the promise settles. */
+export async function pread(fd: FdLike, view: View, position: number | bigint | null): Promise<number> {
+  return native.pread(fd, toView(view, 'view'), validateOptionalOffset(position, 'position'))
 }
 
 /**
- * Writes `view` at `position` without moving the file position (`pwrite`);
- * returns the bytes written.
+ * Writes `view` at `position` without moving the file position (`pwrite`),
+ * or, with `position` `null`, at the file position (`write`); returns the
+ * bytes written.
+ *
+ * @example
+ * ```ts
+ * pwriteSync(fd, Buffer.from('patched'), 128)
+ * ```
  *
  * @see https://man7.org/linux/man-pages/man2/pwrite.2.html
  */
-export function pwriteSync(fd: FdLike, view: View, position: number | bigint): number {
-  return native.pwriteSync(toFd(fd, 'fd', 'pwriteSync'), toView(view, 'view'), validateOffset(position, 'position'))
+export function pwriteSync(fd: FdLike, view: View, position: number | bigint | null): number {
+  return native.pwriteSync(fd, toView(view, 'view'), validateOptionalOffset(position, 'position'))
 }
 
 /** {@link pwriteSync} on the libuv threadpool. */
-export async function pwrite(fd: FdLike, view: View, position: number | bigint): Promise<number> {
-  return native.pwrite(toFd(fd, 'fd', 'pwrite'), toView(view, 'view'), validateOffset(position, 'position'))
+export async function pwrite(fd: FdLike, view: View, position: number | bigint | null): Promise<number> {
+  return native.pwrite(fd, toView(view, 'view'), validateOptionalOffset(position, 'position'))
 }
 
 /**
@@ -62,22 +89,22 @@ export async function pwrite(fd: FdLike, view: View, position: number | bigint):
  * @see https://man7.org/linux/man-pages/man2/readv.2.html
  */
 export function readvSync(fd: FdLike, views: View[]): number {
-  return native.readvSync(toFd(fd, 'fd', 'readvSync'), toViews(views, 'views'), null, 0, false)
+  return native.readvSync(fd, toViews(views, 'views'))
 }
 
 /** {@link readvSync} on the libuv threadpool. */
 export async function readv(fd: FdLike, views: View[]): Promise<number> {
-  return native.readv(toFd(fd, 'fd', 'readv'), toViews(views, 'views'), null, 0, false)
+  return native.readv(fd, toViews(views, 'views'))
 }
 
 /** Writes several views in turn at the file position (`writev`); returns the bytes written. */
 export function writevSync(fd: FdLike, views: View[]): number {
-  return native.writevSync(toFd(fd, 'fd', 'writevSync'), toViews(views, 'views'), null, 0, false)
+  return native.writevSync(fd, toViews(views, 'views'))
 }
 
 /** {@link writevSync} on the libuv threadpool. */
 export async function writev(fd: FdLike, views: View[]): Promise<number> {
-  return native.writev(toFd(fd, 'fd', 'writev'), toViews(views, 'views'), null, 0, false)
+  return native.writev(fd, toViews(views, 'views'))
 }
 
 /** Options of {@link preadv2Sync} and {@link pwritev2Sync}. */
@@ -86,9 +113,10 @@ export interface ReadWrite2Options {
   flags?: number
 }
 
-function rwFlags(options: ReadWrite2Options | undefined): number {
+function vectored2Args<V>(fd: FdLike, views: V, position: unknown, options: ReadWrite2Options | undefined) {
   const { flags } = validateOptions(options)
-  return flags === undefined ? 0 : validateInteger(flags, 'options.flags', 0, 0xffffffff)
+  const bits = flags === undefined ? 0 : validateInteger(flags, 'options.flags', 0, 0xffffffff)
+  return [fd, views, validateOptionalOffset(position, 'position'), bits] as const
 }
 
 /**
@@ -100,24 +128,12 @@ function rwFlags(options: ReadWrite2Options | undefined): number {
  * @see https://man7.org/linux/man-pages/man2/preadv2.2.html
  */
 export function preadv2Sync(fd: FdLike, views: View[], position: number | bigint | null, options?: ReadWrite2Options): number {
-  return native.readvSync(
-    toFd(fd, 'fd', 'preadv2Sync'),
-    toViews(views, 'views'),
-    validateOptionalOffset(position, 'position'),
-    rwFlags(options),
-    true,
-  )
+  return native.preadv2Sync(...vectored2Args(fd, toViews(views, 'views'), position, options))
 }
 
 /** {@link preadv2Sync} on the libuv threadpool. */
 export async function preadv2(fd: FdLike, views: View[], position: number | bigint | null, options?: ReadWrite2Options): Promise<number> {
-  return native.readv(
-    toFd(fd, 'fd', 'preadv2'),
-    toViews(views, 'views'),
-    validateOptionalOffset(position, 'position'),
-    rwFlags(options),
-    true,
-  )
+  return native.preadv2(...vectored2Args(fd, toViews(views, 'views'), position, options))
 }
 
 /**
@@ -128,28 +144,12 @@ export async function preadv2(fd: FdLike, views: View[], position: number | bigi
  * @see https://man7.org/linux/man-pages/man2/pwritev2.2.html
  */
 export function pwritev2Sync(fd: FdLike, views: View[], position: number | bigint | null, options?: ReadWrite2Options): number {
-  return native.writevSync(
-    toFd(fd, 'fd', 'pwritev2Sync'),
-    toViews(views, 'views'),
-    validateOptionalOffset(position, 'position'),
-    rwFlags(options),
-    true,
-  )
+  return native.pwritev2Sync(...vectored2Args(fd, toViews(views, 'views'), position, options))
 }
 
 /** {@link pwritev2Sync} on the libuv threadpool. */
 export async function pwritev2(fd: FdLike, views: View[], position: number | bigint | null, options?: ReadWrite2Options): Promise<number> {
-  return native.writev(
-    toFd(fd, 'fd', 'pwritev2'),
-    toViews(views, 'views'),
-    validateOptionalOffset(position, 'position'),
-    rwFlags(options),
-    true,
-  )
-}
-
-function target(value: unknown, syscall: string): number {
-  return toFd(value, 'newFd', syscall)
+  return native.pwritev2(...vectored2Args(fd, toViews(views, 'views'), position, options))
 }
 
 /**
@@ -161,13 +161,13 @@ function target(value: unknown, syscall: string): number {
  * @see https://man7.org/linux/man-pages/man2/dup.2.html
  */
 export function dup2(fd: FdLike, newFd: FdLike): void {
-  native.dup2(toFd(fd, 'fd', 'dup2'), target(newFd, 'dup2'))
+  native.dup2(fd, newFd)
 }
 
 /** {@link dup2}, with `newFd` close-on-exec unless `cloexec: false` (`dup3`); `fd` and `newFd` must differ. */
 export function dup3(fd: FdLike, newFd: FdLike, options?: { cloexec?: boolean }): void {
   const cloexec = validateBoolean(validateOptions(options).cloexec, 'options.cloexec', true)
-  native.dup3(toFd(fd, 'fd', 'dup3'), target(newFd, 'dup3'), cloexec)
+  native.dup3(fd, newFd, cloexec)
 }
 
 /**
@@ -176,17 +176,17 @@ export function dup3(fd: FdLike, newFd: FdLike, options?: { cloexec?: boolean })
  * @see https://man7.org/linux/man-pages/man2/fcntl.2.html
  */
 export function fcntlGetFd(fd: FdLike): number {
-  return native.fcntlGetFd(toFd(fd, 'fd', 'fcntlGetFd'))
+  return native.fcntlGetFd(fd)
 }
 
 /** Sets the descriptor's flags (`fcntl(F_SETFD)`): `constants.FD_CLOEXEC` or 0. */
 export function fcntlSetFd(fd: FdLike, flags: number): void {
-  native.fcntlSetFd(toFd(fd, 'fd', 'fcntlSetFd'), validateInteger(flags, 'flags', 0, constants.FD_CLOEXEC))
+  native.fcntlSetFd(fd, validateInteger(flags, 'flags', 0, constants.FD_CLOEXEC))
 }
 
 /** The open file's access mode and status flags (`fcntl(F_GETFL)`): `constants.O_*` bits. */
 export function fcntlGetFl(fd: FdLike): number {
-  return native.fcntlGetFl(toFd(fd, 'fd', 'fcntlGetFl'))
+  return native.fcntlGetFl(fd)
 }
 
 /**
@@ -195,7 +195,7 @@ export function fcntlGetFl(fd: FdLike): number {
  * They belong to the open file: every duplicate of it sees them.
  */
 export function fcntlSetFl(fd: FdLike, flags: number): void {
-  native.fcntlSetFl(toFd(fd, 'fd', 'fcntlSetFl'), validateInteger(flags, 'flags', 0, 0xffffffff))
+  native.fcntlSetFl(fd, validateInteger(flags, 'flags', 0, 0xffffffff))
 }
 
 /**
@@ -205,5 +205,5 @@ export function fcntlSetFl(fd: FdLike, flags: number): void {
  * @see https://man7.org/linux/man-pages/man2/TIOCINQ.2const.html
  */
 export function fionread(fd: FdLike): number {
-  return native.fionread(toFd(fd, 'fd', 'fionread'))
+  return native.fionread(fd)
 }

@@ -2,8 +2,8 @@
 
 import { native } from '../binding'
 import { invalidArgType, invalidArgValue } from '../errors'
-import { type FdLike, ownedFromHandle, type OwnedFd, toFd } from '../fd'
-import { validateBoolean, validateOptions } from '../validate'
+import { type FdLike, newOwnedFd, type OwnedFd } from '../fd'
+import { flagBits } from '../validate'
 import { constants } from './common'
 
 /** A seal: what a sealed memfd may no longer do. */
@@ -18,6 +18,8 @@ const SEALS: [Seal, number][] = [
 ]
 
 /** Options of {@link memfdCreate}. */
+const MEMFD_BITS = { allowSealing: constants.MFD_ALLOW_SEALING, hugetlb: constants.MFD_HUGETLB } as const
+
 export interface MemfdOptions {
   /** Allow seals ({@link addSeals}); without it the file can never be sealed. Default `false`. */
   allowSealing?: boolean
@@ -40,11 +42,8 @@ export function memfdCreate(name: string, options?: MemfdOptions): OwnedFd {
   if (name.includes('\u0000') || Buffer.byteLength(name) > 249) {
     throw invalidArgValue('name', name, 'must be at most 249 bytes, without null bytes')
   }
-  const { allowSealing, hugetlb } = validateOptions(options)
-  const flags =
-    (validateBoolean(allowSealing, 'options.allowSealing', false) ? constants.MFD_ALLOW_SEALING : 0) |
-    (validateBoolean(hugetlb, 'options.hugetlb', false) ? constants.MFD_HUGETLB : 0)
-  return ownedFromHandle(native.memfdCreate(name, flags))
+  const flags = flagBits(options, MEMFD_BITS)
+  return newOwnedFd((token) => native.memfdCreate(name, flags, token))
 }
 
 /**
@@ -67,7 +66,7 @@ export function addSeals(fd: FdLike, seals: Seal[]): void {
     }
     return all | entry[1]
   }, 0)
-  native.addSeals(toFd(fd, 'fd', 'addSeals'), bits)
+  native.addSeals(fd, bits)
 }
 
 /**
@@ -76,6 +75,6 @@ export function addSeals(fd: FdLike, seals: Seal[]): void {
  * `allowSealing` (or a tmpfs file), which is sealed against sealing.
  */
 export function getSeals(fd: FdLike): Seal[] {
-  const bits = native.getSeals(toFd(fd, 'fd', 'getSeals'))
+  const bits = native.getSeals(fd)
   return SEALS.filter(([, bit]) => (bits & bit) !== 0).map(([name]) => name)
 }

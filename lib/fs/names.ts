@@ -6,16 +6,18 @@ import { native } from '../binding'
 import { invalidArgType, invalidArgValue } from '../errors'
 import type { FdLike } from '../fd'
 import {
+  flagBits,
   type PathLike,
   toPath,
   validateBoolean,
+  validateFollow,
   validateInteger,
   validateMode,
   validateOffset,
   validateOptions,
   type Mode,
 } from '../validate'
-import { constants, type NameEncoding, rawNames, toDir } from './common'
+import { constants, type NameEncoding, rawNames } from './common'
 
 /** Options of {@link renameat2Sync}. */
 export interface RenameOptions {
@@ -27,46 +29,49 @@ export interface RenameOptions {
   whiteout?: boolean
 }
 
-const { RENAME_NOREPLACE, RENAME_EXCHANGE, RENAME_WHITEOUT } = constants
+const RENAME_BITS = {
+  noReplace: constants.RENAME_NOREPLACE,
+  exchange: constants.RENAME_EXCHANGE,
+  whiteout: constants.RENAME_WHITEOUT,
+} as const
 
 /** @internal `RENAME_*` bits from options. */
 export function renameBits(options: RenameOptions | undefined): number {
-  const { noReplace, exchange, whiteout } = validateOptions(options)
-  return (
-    (validateBoolean(noReplace, 'options.noReplace', false) ? RENAME_NOREPLACE : 0) |
-    (validateBoolean(exchange, 'options.exchange', false) ? RENAME_EXCHANGE : 0) |
-    (validateBoolean(whiteout, 'options.whiteout', false) ? RENAME_WHITEOUT : 0)
-  )
+  return flagBits(options, RENAME_BITS)
 }
 
-type Dir = FdLike | typeof constants.AT_FDCWD
+/** A directory of the `*at` calls: a descriptor of it, or `constants.AT_FDCWD` for the current directory. */
+export type DirLike = FdLike | typeof constants.AT_FDCWD
+
+function renameArgs(oldDir: DirLike, oldPath: unknown, newDir: DirLike, newPath: unknown, options: RenameOptions | undefined) {
+  return [oldDir, toPath(oldPath, 'oldPath'), newDir, toPath(newPath, 'newPath'), renameBits(options)] as const
+}
 
 /**
  * Renames `oldPath` (relative to `oldDir`) to `newPath` (relative to
  * `newDir`), atomically: with `noReplace`, only if `newPath` does not exist
  * (a create-only rename, race-free); with `exchange`, swapping the two.
  *
+ * @example
+ * ```ts
+ * renameat2Sync(AT_FDCWD, 'draft', AT_FDCWD, 'final', { noReplace: true })
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/rename.2.html
  */
-export function renameat2Sync(oldDir: Dir, oldPath: PathLike, newDir: Dir, newPath: PathLike, options?: RenameOptions): void {
-  native.renameat2Sync(
-    toDir(oldDir, 'oldDir', 'renameat2Sync'),
-    toPath(oldPath, 'oldPath'),
-    toDir(newDir, 'newDir', 'renameat2Sync'),
-    toPath(newPath, 'newPath'),
-    renameBits(options),
-  )
+export function renameat2Sync(oldDir: DirLike, oldPath: PathLike, newDir: DirLike, newPath: PathLike, options?: RenameOptions): void {
+  native.renameat2Sync(...renameArgs(oldDir, oldPath, newDir, newPath, options))
 }
 
 /** {@link renameat2Sync} on the libuv threadpool. */
-export async function renameat2(oldDir: Dir, oldPath: PathLike, newDir: Dir, newPath: PathLike, options?: RenameOptions): Promise<void> {
-  return native.renameat2(
-    toDir(oldDir, 'oldDir', 'renameat2'),
-    toPath(oldPath, 'oldPath'),
-    toDir(newDir, 'newDir', 'renameat2'),
-    toPath(newPath, 'newPath'),
-    renameBits(options),
-  )
+export async function renameat2(
+  oldDir: DirLike,
+  oldPath: PathLike,
+  newDir: DirLike,
+  newPath: PathLike,
+  options?: RenameOptions,
+): Promise<void> {
+  return native.renameat2(...renameArgs(oldDir, oldPath, newDir, newPath, options))
 }
 
 /** Options of {@link linkatSync}. */
@@ -81,12 +86,12 @@ export interface LinkOptions {
   emptyPath?: boolean
 }
 
-function linkArgs(oldDir: unknown, oldPath: unknown, newDir: unknown, newPath: unknown, options: LinkOptions | undefined, syscall: string) {
+function linkArgs(oldDir: DirLike, oldPath: unknown, newDir: DirLike, newPath: unknown, options: LinkOptions | undefined) {
   const { followSymlinks, emptyPath } = validateOptions(options)
   const args = {
-    old: toDir(oldDir, 'oldDir', syscall),
+    oldDir,
     oldPath: toPath(oldPath, 'oldPath'),
-    dir: toDir(newDir, 'newDir', syscall),
+    newDir,
     newPath: toPath(newPath, 'newPath'),
     follow: validateBoolean(followSymlinks, 'options.followSymlinks', false),
     empty: validateBoolean(emptyPath, 'options.emptyPath', false),
@@ -102,77 +107,109 @@ function linkArgs(oldDir: unknown, oldPath: unknown, newDir: unknown, newPath: u
  * Creates a hard link `newPath` (relative to `newDir`) to `oldPath`
  * (relative to `oldDir`), or, with `emptyPath`, to the file `oldDir` holds.
  *
+ * @example
+ * ```ts
+ * linkatSync(AT_FDCWD, 'data.bin', AT_FDCWD, 'backup.bin')
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/link.2.html
  */
-export function linkatSync(oldDir: Dir, oldPath: PathLike, newDir: Dir, newPath: PathLike, options?: LinkOptions): void {
-  const a = linkArgs(oldDir, oldPath, newDir, newPath, options, 'linkatSync')
+export function linkatSync(oldDir: DirLike, oldPath: PathLike, newDir: DirLike, newPath: PathLike, options?: LinkOptions): void {
+  const a = linkArgs(oldDir, oldPath, newDir, newPath, options)
   if (a.empty) {
-    native.linkFdSync(a.old, a.dir, a.newPath)
+    native.linkFdSync(a.oldDir, a.newDir, a.newPath)
   } else {
-    native.linkatSync(a.old, a.oldPath, a.dir, a.newPath, a.follow, false)
+    native.linkatSync(a.oldDir, a.oldPath, a.newDir, a.newPath, a.follow)
   }
 }
 
 /** {@link linkatSync} on the libuv threadpool. */
-export async function linkat(oldDir: Dir, oldPath: PathLike, newDir: Dir, newPath: PathLike, options?: LinkOptions): Promise<void> {
-  const a = linkArgs(oldDir, oldPath, newDir, newPath, options, 'linkat')
-  return a.empty ? native.linkFd(a.old, a.dir, a.newPath) : native.linkat(a.old, a.oldPath, a.dir, a.newPath, a.follow, false)
+export async function linkat(oldDir: DirLike, oldPath: PathLike, newDir: DirLike, newPath: PathLike, options?: LinkOptions): Promise<void> {
+  const a = linkArgs(oldDir, oldPath, newDir, newPath, options)
+  return a.empty ? native.linkFd(a.oldDir, a.newDir, a.newPath) : native.linkat(a.oldDir, a.oldPath, a.newDir, a.newPath, a.follow)
+}
+
+function symlinkArgs(target: unknown, dir: DirLike, path: unknown) {
+  return [toPath(target, 'target'), dir, toPath(path, 'path')] as const
 }
 
 /**
  * Creates a symlink at `path` (relative to `dir`) holding `target`.
  *
+ * @example
+ * ```ts
+ * symlinkatSync('releases/v2', AT_FDCWD, 'current')
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/symlink.2.html
  */
-export function symlinkatSync(target: PathLike, dir: Dir, path: PathLike): void {
-  native.symlinkatSync(toPath(target, 'target'), toDir(dir, 'dir', 'symlinkatSync'), toPath(path, 'path'))
+export function symlinkatSync(target: PathLike, dir: DirLike, path: PathLike): void {
+  native.symlinkatSync(...symlinkArgs(target, dir, path))
 }
 
 /** {@link symlinkatSync} on the libuv threadpool. */
-export async function symlinkat(target: PathLike, dir: Dir, path: PathLike): Promise<void> {
-  return native.symlinkat(toPath(target, 'target'), toDir(dir, 'dir', 'symlinkat'), toPath(path, 'path'))
+export async function symlinkat(target: PathLike, dir: DirLike, path: PathLike): Promise<void> {
+  return native.symlinkat(...symlinkArgs(target, dir, path))
+}
+
+function readlinkArgs(dir: DirLike, path: unknown, options: { encoding?: NameEncoding } | undefined) {
+  return { raw: rawNames(options), args: [dir, toPath(path, 'path')] as const }
 }
 
 /**
  * What the symlink at `path` (relative to `dir`) holds: a string, or the
  * raw bytes with `encoding: 'buffer'`.
  *
+ * @example
+ * ```ts
+ * readlinkatSync(AT_FDCWD, 'current') // 'releases/v2'
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/readlink.2.html
  */
-export function readlinkatSync(dir: Dir, path: PathLike, options?: { encoding?: 'utf8' }): string
-export function readlinkatSync(dir: Dir, path: PathLike, options: { encoding: 'buffer' }): Buffer
-export function readlinkatSync(dir: Dir, path: PathLike, options?: { encoding?: NameEncoding }): string | Buffer {
-  const raw = rawNames(options)
-  const target = native.readlinkatSync(toDir(dir, 'dir', 'readlinkatSync'), toPath(path, 'path'))
+export function readlinkatSync(dir: DirLike, path: PathLike, options?: { encoding?: 'utf8' }): string
+export function readlinkatSync(dir: DirLike, path: PathLike, options: { encoding: 'buffer' }): Buffer
+export function readlinkatSync(dir: DirLike, path: PathLike, options?: { encoding?: NameEncoding }): string | Buffer {
+  const { raw, args } = readlinkArgs(dir, path, options)
+  const target = native.readlinkatSync(...args)
   return raw ? target : target.toString('utf8')
 }
 
 /** {@link readlinkatSync} on the libuv threadpool. */
-export async function readlinkat(dir: Dir, path: PathLike, options?: { encoding?: 'utf8' }): Promise<string>
-export async function readlinkat(dir: Dir, path: PathLike, options: { encoding: 'buffer' }): Promise<Buffer>
-export async function readlinkat(dir: Dir, path: PathLike, options?: { encoding?: NameEncoding }): Promise<string | Buffer> {
-  const raw = rawNames(options)
-  const target = await native.readlinkat(toDir(dir, 'dir', 'readlinkat'), toPath(path, 'path'))
+export async function readlinkat(dir: DirLike, path: PathLike, options?: { encoding?: 'utf8' }): Promise<string>
+export async function readlinkat(dir: DirLike, path: PathLike, options: { encoding: 'buffer' }): Promise<Buffer>
+export async function readlinkat(dir: DirLike, path: PathLike, options?: { encoding?: NameEncoding }): Promise<string | Buffer> {
+  const { raw, args } = readlinkArgs(dir, path, options)
+  const target = await native.readlinkat(...args)
   return raw ? target : target.toString('utf8')
+}
+
+function modeArgs(dir: DirLike, path: unknown, mode: unknown, fallback: number) {
+  return [dir, toPath(path, 'path'), validateMode(mode, 'mode', fallback)] as const
 }
 
 /**
  * Creates a directory at `path` relative to `dir` (mode `0o777` less the
  * umask by default).
  *
+ * @example
+ * ```ts
+ * mkdiratSync(AT_FDCWD, 'cache', 0o700)
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/mkdir.2.html
  */
-export function mkdiratSync(dir: Dir, path: PathLike, mode?: Mode): void {
-  native.mkdiratSync(toDir(dir, 'dir', 'mkdiratSync'), toPath(path, 'path'), validateMode(mode, 'mode', 0o777))
+export function mkdiratSync(dir: DirLike, path: PathLike, mode?: Mode): void {
+  native.mkdiratSync(...modeArgs(dir, path, mode, 0o777))
 }
 
 /** {@link mkdiratSync} on the libuv threadpool. */
-export async function mkdirat(dir: Dir, path: PathLike, mode?: Mode): Promise<void> {
-  return native.mkdirat(toDir(dir, 'dir', 'mkdirat'), toPath(path, 'path'), validateMode(mode, 'mode', 0o777))
+export async function mkdirat(dir: DirLike, path: PathLike, mode?: Mode): Promise<void> {
+  return native.mkdirat(...modeArgs(dir, path, mode, 0o777))
 }
 
-function nodeMode(mode: unknown): number {
-  return validateInteger(mode, 'mode', 0, 0o177777)
+function mknodArgs(dir: DirLike, path: unknown, mode: unknown, dev: unknown) {
+  return [dir, toPath(path, 'path'), validateInteger(mode, 'mode', 0, 0o177777), validateOffset(dev, 'dev')] as const
 }
 
 /**
@@ -180,47 +217,70 @@ function nodeMode(mode: unknown): number {
  * (`constants.S_IFIFO`, `S_IFSOCK`, `S_IFREG`; with privilege `S_IFCHR`,
  * `S_IFBLK` for device `dev`) with permission bits.
  *
+ * @example
+ * ```ts
+ * mknodatSync(AT_FDCWD, 'events', constants.S_IFIFO | 0o600)
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/mknod.2.html
  */
-export function mknodatSync(dir: Dir, path: PathLike, mode: number, dev: number | bigint = 0): void {
-  native.mknodatSync(toDir(dir, 'dir', 'mknodatSync'), toPath(path, 'path'), nodeMode(mode), validateOffset(dev, 'dev'))
+export function mknodatSync(dir: DirLike, path: PathLike, mode: number, dev: number | bigint = 0): void {
+  native.mknodatSync(...mknodArgs(dir, path, mode, dev))
 }
 
 /** {@link mknodatSync} on the libuv threadpool. */
-export async function mknodat(dir: Dir, path: PathLike, mode: number, dev: number | bigint = 0): Promise<void> {
-  return native.mknodat(toDir(dir, 'dir', 'mknodat'), toPath(path, 'path'), nodeMode(mode), validateOffset(dev, 'dev'))
+export async function mknodat(dir: DirLike, path: PathLike, mode: number, dev: number | bigint = 0): Promise<void> {
+  return native.mknodat(...mknodArgs(dir, path, mode, dev))
 }
 
 /**
  * Creates a FIFO (a named pipe) at `path` relative to `dir` (mode `0o666`
  * less the umask by default), as `mkfifo(1)`.
  *
+ * @example
+ * ```ts
+ * mkfifoatSync(AT_FDCWD, 'commands')
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man3/mkfifo.3.html
  */
-export function mkfifoatSync(dir: Dir, path: PathLike, mode?: Mode): void {
-  native.mkfifoatSync(toDir(dir, 'dir', 'mkfifoatSync'), toPath(path, 'path'), validateMode(mode, 'mode', 0o666))
+export function mkfifoatSync(dir: DirLike, path: PathLike, mode?: Mode): void {
+  native.mkfifoatSync(...modeArgs(dir, path, mode, 0o666))
 }
 
 /** {@link mkfifoatSync} on the libuv threadpool. */
-export async function mkfifoat(dir: Dir, path: PathLike, mode?: Mode): Promise<void> {
-  return native.mkfifoat(toDir(dir, 'dir', 'mkfifoat'), toPath(path, 'path'), validateMode(mode, 'mode', 0o666))
+export async function mkfifoat(dir: DirLike, path: PathLike, mode?: Mode): Promise<void> {
+  return native.mkfifoat(...modeArgs(dir, path, mode, 0o666))
+}
+
+function unlinkArgs(dir: DirLike, path: unknown, options: { removeDir?: boolean } | undefined) {
+  const removeDir = validateBoolean(validateOptions(options).removeDir, 'options.removeDir', false)
+  return [dir, toPath(path, 'path'), removeDir] as const
 }
 
 /**
  * Removes the name `path` relative to `dir`, or with `removeDir` the empty
  * directory (`AT_REMOVEDIR`).
  *
+ * @example
+ * ```ts
+ * unlinkatSync(AT_FDCWD, 'stale.lock')
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/unlink.2.html
  */
-export function unlinkatSync(dir: Dir, path: PathLike, options?: { removeDir?: boolean }): void {
-  const removeDir = validateBoolean(validateOptions(options).removeDir, 'options.removeDir', false)
-  native.unlinkatSync(toDir(dir, 'dir', 'unlinkatSync'), toPath(path, 'path'), removeDir)
+export function unlinkatSync(dir: DirLike, path: PathLike, options?: { removeDir?: boolean }): void {
+  native.unlinkatSync(...unlinkArgs(dir, path, options))
 }
 
 /** {@link unlinkatSync} on the libuv threadpool. */
-export async function unlinkat(dir: Dir, path: PathLike, options?: { removeDir?: boolean }): Promise<void> {
-  const removeDir = validateBoolean(validateOptions(options).removeDir, 'options.removeDir', false)
-  return native.unlinkat(toDir(dir, 'dir', 'unlinkat'), toPath(path, 'path'), removeDir)
+export async function unlinkat(dir: DirLike, path: PathLike, options?: { removeDir?: boolean }): Promise<void> {
+  return native.unlinkat(...unlinkArgs(dir, path, options))
+}
+
+function chmodArgs(dir: DirLike, path: unknown, mode: unknown, options: { followSymlinks?: boolean } | undefined) {
+  const follow = validateFollow(options)
+  return [dir, toPath(path, 'path'), validateMode(mode, 'mode'), follow] as const
 }
 
 /**
@@ -230,38 +290,55 @@ export async function unlinkat(dir: Dir, path: PathLike, options?: { removeDir?:
  * symlink's own mode is refused by most filesystems: `code` `'ENOTSUP'`
  * (errno `EOPNOTSUPP`, which Linux gives the same number), as in Node's `fs`.
  *
+ * @example
+ * ```ts
+ * fchmodatSync(AT_FDCWD, 'deploy.sh', 0o755)
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/chmod.2.html
  */
-export function fchmodatSync(dir: Dir, path: PathLike, mode: Mode, options?: { followSymlinks?: boolean }): void {
-  const follow = validateBoolean(validateOptions(options).followSymlinks, 'options.followSymlinks', true)
-  native.fchmodatSync(toDir(dir, 'dir', 'fchmodatSync'), toPath(path, 'path'), validateMode(mode, 'mode'), follow)
+export function fchmodatSync(dir: DirLike, path: PathLike, mode: Mode, options?: { followSymlinks?: boolean }): void {
+  native.fchmodatSync(...chmodArgs(dir, path, mode, options))
 }
 
 /** {@link fchmodatSync} on the libuv threadpool. */
-export async function fchmodat(dir: Dir, path: PathLike, mode: Mode, options?: { followSymlinks?: boolean }): Promise<void> {
-  const follow = validateBoolean(validateOptions(options).followSymlinks, 'options.followSymlinks', true)
-  return native.fchmodat(toDir(dir, 'dir', 'fchmodat'), toPath(path, 'path'), validateMode(mode, 'mode'), follow)
+export async function fchmodat(dir: DirLike, path: PathLike, mode: Mode, options?: { followSymlinks?: boolean }): Promise<void> {
+  return native.fchmodat(...chmodArgs(dir, path, mode, options))
 }
 
 function ownerId(value: unknown, name: string): number {
   return value === -1 ? -1 : validateInteger(value, name, 0, 0xfffffffe)
 }
 
+function chownArgs(dir: DirLike, path: unknown, uid: unknown, gid: unknown, options: { followSymlinks?: boolean } | undefined) {
+  const follow = validateFollow(options)
+  return [dir, toPath(path, 'path'), ownerId(uid, 'uid'), ownerId(gid, 'gid'), follow] as const
+}
+
 /**
  * Changes the owner and group of `path` relative to `dir`; -1 leaves one as
  * it is. With `followSymlinks: false`, a symlink's own.
  *
+ * @example
+ * ```ts
+ * fchownatSync(AT_FDCWD, 'upload', 1000, -1)
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/chown.2.html
  */
-export function fchownatSync(dir: Dir, path: PathLike, uid: number, gid: number, options?: { followSymlinks?: boolean }): void {
-  const follow = validateBoolean(validateOptions(options).followSymlinks, 'options.followSymlinks', true)
-  native.fchownatSync(toDir(dir, 'dir', 'fchownatSync'), toPath(path, 'path'), ownerId(uid, 'uid'), ownerId(gid, 'gid'), follow)
+export function fchownatSync(dir: DirLike, path: PathLike, uid: number, gid: number, options?: { followSymlinks?: boolean }): void {
+  native.fchownatSync(...chownArgs(dir, path, uid, gid, options))
 }
 
 /** {@link fchownatSync} on the libuv threadpool. */
-export async function fchownat(dir: Dir, path: PathLike, uid: number, gid: number, options?: { followSymlinks?: boolean }): Promise<void> {
-  const follow = validateBoolean(validateOptions(options).followSymlinks, 'options.followSymlinks', true)
-  return native.fchownat(toDir(dir, 'dir', 'fchownat'), toPath(path, 'path'), ownerId(uid, 'uid'), ownerId(gid, 'gid'), follow)
+export async function fchownat(
+  dir: DirLike,
+  path: PathLike,
+  uid: number,
+  gid: number,
+  options?: { followSymlinks?: boolean },
+): Promise<void> {
+  return native.fchownat(...chownArgs(dir, path, uid, gid, options))
 }
 
 /** Options of {@link writeFileAtomicSync}. */
@@ -272,14 +349,25 @@ export interface WriteFileAtomicOptions {
   fsync?: boolean
 }
 
-function fileData(data: unknown): NodeJS.ArrayBufferView {
+/** @internal Data to write: a string (UTF-8) or the bytes of a view. */
+export function fileData(data: unknown, name = 'data'): NodeJS.ArrayBufferView {
   if (typeof data === 'string') {
     return Buffer.from(data, 'utf8')
   }
   if (!types.isArrayBufferView(data)) {
-    throw invalidArgType('data', 'of type string or an instance of Buffer, TypedArray, or DataView', data)
+    throw invalidArgType(name, 'of type string or an instance of Buffer, TypedArray, or DataView', data)
   }
   return data
+}
+
+function atomicArgs(path: unknown, data: unknown, options: WriteFileAtomicOptions | undefined) {
+  const { mode, fsync } = validateOptions(options)
+  return [
+    toPath(path, 'path'),
+    fileData(data),
+    validateMode(mode, 'options.mode', 0o666),
+    validateBoolean(fsync, 'options.fsync', true),
+  ] as const
 }
 
 /**
@@ -292,16 +380,15 @@ function fileData(data: unknown): NodeJS.ArrayBufferView {
  * `O_TMPFILE`, while writing) leaves that temporary name behind: Linux
  * cannot link a file over an existing name.
  *
+ * @example
+ * ```ts
+ * writeFileAtomicSync('config.json', JSON.stringify(config))
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/open.2.html (`O_TMPFILE`)
  */
 export function writeFileAtomicSync(path: PathLike, data: string | NodeJS.ArrayBufferView, options?: WriteFileAtomicOptions): void {
-  const { mode, fsync } = validateOptions(options)
-  native.writeFileAtomicSync(
-    toPath(path, 'path'),
-    fileData(data),
-    validateMode(mode, 'options.mode', 0o666),
-    validateBoolean(fsync, 'options.fsync', true),
-  )
+  native.writeFileAtomicSync(...atomicArgs(path, data, options))
 }
 
 /** {@link writeFileAtomicSync} on the libuv threadpool. */
@@ -310,11 +397,5 @@ export async function writeFileAtomic(
   data: string | NodeJS.ArrayBufferView,
   options?: WriteFileAtomicOptions,
 ): Promise<void> {
-  const { mode, fsync } = validateOptions(options)
-  return native.writeFileAtomic(
-    toPath(path, 'path'),
-    fileData(data),
-    validateMode(mode, 'options.mode', 0o666),
-    validateBoolean(fsync, 'options.fsync', true),
-  )
+  return native.writeFileAtomic(...atomicArgs(path, data, options))
 }

@@ -1,10 +1,10 @@
 // Opening files: open, openat and openat2, returning OwnedFds.
 
 import { native } from '../binding'
-import { invalidArgType, invalidArgValue } from '../errors'
-import { type FdLike, ownedFromHandle, type OwnedFd } from '../fd'
-import { type PathLike, toPath, validateMode, validateOptions, type Mode } from '../validate'
-import { constants, type OpenFlags, toDir, toOpenFlags } from './common'
+import { invalidArgValue } from '../errors'
+import { type FdLike, newOwnedFd, newOwnedFdAsync, type OwnedFd } from '../fd'
+import { flagBits, type PathLike, toPath, validateMode, validateOptions, type Mode } from '../validate'
+import { constants, type OpenFlags, toOpenFlags } from './common'
 
 /**
  * How `openat2` may resolve a path: each flag a `RESOLVE_*` limit, or the
@@ -35,38 +35,29 @@ export interface Openat2Options {
   resolve?: ResolveOptions | number
 }
 
-const RESOLVE_BITS: [keyof ResolveOptions, number][] = [
-  ['beneath', constants.RESOLVE_BENEATH],
-  ['inRoot', constants.RESOLVE_IN_ROOT],
-  ['noSymlinks', constants.RESOLVE_NO_SYMLINKS],
-  ['noMagicLinks', constants.RESOLVE_NO_MAGICLINKS],
-  ['noXdev', constants.RESOLVE_NO_XDEV],
-  ['cached', constants.RESOLVE_CACHED],
-]
+const RESOLVE_BITS = {
+  beneath: constants.RESOLVE_BENEATH,
+  inRoot: constants.RESOLVE_IN_ROOT,
+  noSymlinks: constants.RESOLVE_NO_SYMLINKS,
+  noMagicLinks: constants.RESOLVE_NO_MAGICLINKS,
+  noXdev: constants.RESOLVE_NO_XDEV,
+  cached: constants.RESOLVE_CACHED,
+} as const
+
+const ALL_RESOLVE = Object.values(RESOLVE_BITS).reduce((all, bit) => all | bit, 0)
 
 function toResolve(value: unknown): number {
-  if (value === undefined) {
-    return 0
-  }
   if (typeof value === 'number') {
-    const all = RESOLVE_BITS.reduce((bits, [, bit]) => bits | bit, 0)
-    if (!Number.isInteger(value) || value < 0 || (value & ~all) !== 0) {
+    if (!Number.isInteger(value) || value < 0 || (value & ~ALL_RESOLVE) !== 0) {
       throw invalidArgValue('options.resolve', value, 'must be an object of booleans or a number of constants.RESOLVE_* bits')
     }
     return value
   }
-  const options = validateOptions(value as ResolveOptions, 'options.resolve')
-  let bits = 0
-  for (const [name, bit] of RESOLVE_BITS) {
-    const set = options[name]
-    if (set !== undefined && typeof set !== 'boolean') {
-      throw invalidArgType(`options.resolve.${name}`, 'of type boolean', set)
-    }
-    if (set) {
-      bits |= bit
-    }
-  }
-  return bits
+  return flagBits(value as ResolveOptions | undefined, RESOLVE_BITS, 'options.resolve')
+}
+
+function openArgs(path: unknown, flags: unknown, mode: unknown) {
+  return [toPath(path, 'path'), toOpenFlags(flags, 'flags', 0), validateMode(mode, 'mode', 0o666)] as const
 }
 
 /**
@@ -85,14 +76,14 @@ function toResolve(value: unknown): number {
  * @see https://man7.org/linux/man-pages/man2/open.2.html
  */
 export function openSync(path: PathLike, flags: OpenFlags = 'r', mode?: Mode): OwnedFd {
-  const handle = native.openSync(toPath(path, 'path'), toOpenFlags(flags, 'flags', 0), validateMode(mode, 'mode', 0o666))
-  return ownedFromHandle(handle)
+  const args = openArgs(path, flags, mode)
+  return newOwnedFd((token) => native.openSync(...args, token))
 }
 
 /** {@link openSync} on the libuv threadpool. */
 export async function open(path: PathLike, flags: OpenFlags = 'r', mode?: Mode): Promise<OwnedFd> {
-  const handle = await native.open(toPath(path, 'path'), toOpenFlags(flags, 'flags', 0), validateMode(mode, 'mode', 0o666))
-  return ownedFromHandle(handle)
+  const args = openArgs(path, flags, mode)
+  return newOwnedFdAsync((token) => native.open(...args, token))
 }
 
 /**
@@ -103,21 +94,24 @@ export async function open(path: PathLike, flags: OpenFlags = 'r', mode?: Mode):
  * @see https://man7.org/linux/man-pages/man2/openat.2.html
  */
 export function openatSync(dirFd: FdLike, path: PathLike, flags: OpenFlags = 'r', mode?: Mode): OwnedFd {
-  const dir = toDir(dirFd, 'dirFd', 'openatSync')
-  const handle = native.openatSync(dir, toPath(path, 'path'), toOpenFlags(flags, 'flags', 0), validateMode(mode, 'mode', 0o666))
-  return ownedFromHandle(handle)
+  const args = openArgs(path, flags, mode)
+  return newOwnedFd((token) => native.openatSync(dirFd, ...args, token))
 }
 
 /** {@link openatSync} on the libuv threadpool. */
 export async function openat(dirFd: FdLike, path: PathLike, flags: OpenFlags = 'r', mode?: Mode): Promise<OwnedFd> {
-  const dir = toDir(dirFd, 'dirFd', 'openat')
-  const handle = await native.openat(dir, toPath(path, 'path'), toOpenFlags(flags, 'flags', 0), validateMode(mode, 'mode', 0o666))
-  return ownedFromHandle(handle)
+  const args = openArgs(path, flags, mode)
+  return newOwnedFdAsync((token) => native.openat(dirFd, ...args, token))
 }
 
-function openat2Args(options: Openat2Options | undefined): [number, number, number] {
+function openat2Args(path: unknown, options: Openat2Options | undefined) {
   const { flags, mode, resolve } = validateOptions(options)
-  return [toOpenFlags(flags, 'options.flags', 0), validateMode(mode, 'options.mode', 0o666), toResolve(resolve)]
+  return [
+    toPath(path, 'path'),
+    toOpenFlags(flags, 'options.flags', 0),
+    validateMode(mode, 'options.mode', 0o666),
+    toResolve(resolve),
+  ] as const
 }
 
 /**
@@ -128,12 +122,12 @@ function openat2Args(options: Openat2Options | undefined): [number, number, numb
  * @see https://man7.org/linux/man-pages/man2/openat2.2.html
  */
 export function openat2Sync(dirFd: FdLike, path: PathLike, options?: Openat2Options): OwnedFd {
-  const dir = toDir(dirFd, 'dirFd', 'openat2Sync')
-  return ownedFromHandle(native.openat2Sync(dir, toPath(path, 'path'), ...openat2Args(options)))
+  const args = openat2Args(path, options)
+  return newOwnedFd((token) => native.openat2Sync(dirFd, ...args, token))
 }
 
 /** {@link openat2Sync} on the libuv threadpool. */
 export async function openat2(dirFd: FdLike, path: PathLike, options?: Openat2Options): Promise<OwnedFd> {
-  const dir = toDir(dirFd, 'dirFd', 'openat2')
-  return ownedFromHandle(await native.openat2(dir, toPath(path, 'path'), ...openat2Args(options)))
+  const args = openat2Args(path, options)
+  return newOwnedFdAsync((token) => native.openat2(dirFd, ...args, token))
 }

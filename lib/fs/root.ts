@@ -3,10 +3,11 @@
 import { inspect } from 'node:util'
 
 import { native } from '../binding'
+import { named } from '../call'
 import { closedFd } from '../errors'
-import { ownedFromHandle, type OwnedFd } from '../fd'
+import { newOwnedFd, newOwnedFdAsync, type OwnedFd } from '../fd'
 import { type SetFileTimes, toFileTimes } from '../times'
-import { type PathLike, toPath, validateBoolean, validateMode, validateOptions, type Mode } from '../validate'
+import { type PathLike, toPath, validateBoolean, validateFollow, validateMode, validateOptions, type Mode } from '../validate'
 import { type OpenFlags, rawNames, toOpenFlags } from './common'
 import { type Dirent, type ReaddirOptions, toDirents } from './dir'
 import { type RenameOptions, renameBits } from './names'
@@ -27,6 +28,16 @@ const INTERNAL: unique symbol = Symbol('sysix.internal')
 
 let makeRoot: (dir: OwnedFd, kernel: boolean) => Root
 
+function openArgs(path: unknown, flags: unknown, mode: unknown) {
+  return [toPath(path, 'path'), toOpenFlags(flags, 'flags', 0), validateMode(mode, 'mode', 0o666)] as const
+}
+
+function timesArgs(path: unknown, times: SetFileTimes, options: { followSymlinks?: boolean } | undefined) {
+  const name = toPath(path, 'path')
+  const [atime, mtime] = toFileTimes(times)
+  return [name, atime, mtime, validateFollow(options)] as const
+}
+
 /** Whether this kernel has `openat2` (asked once). */
 let kernelResolution: boolean | undefined
 
@@ -38,6 +49,9 @@ function useKernel(options: RootOptions | undefined): boolean {
 
 const shared = new BigInt64Array(STATX_LEN)
 const sharedWords = wordsOf(shared)
+
+const lstatSync = named(native.rootStatSync, 'Root.lstatSync')
+const lstat = named(native.rootStat, 'Root.lstat')
 
 /**
  * A directory, and everything beneath it and nothing else: every path given
@@ -82,13 +96,18 @@ export class Root implements Disposable {
    */
   static openSync(path: PathLike, options?: RootOptions): Root {
     const kernel = useKernel(options)
-    return makeRoot(ownedFromHandle(native.rootOpenSync(toPath(path, 'path')), 'Root'), kernel)
+    const dir = toPath(path, 'path')
+    return makeRoot(
+      newOwnedFd((token) => native.rootOpenSync(dir, token), 'Root'),
+      kernel,
+    )
   }
 
   /** {@link Root.openSync} on the libuv threadpool. */
   static async open(path: PathLike, options?: RootOptions): Promise<Root> {
     const kernel = useKernel(options)
-    return makeRoot(ownedFromHandle(await native.rootOpen(toPath(path, 'path')), 'Root'), kernel)
+    const dir = toPath(path, 'path')
+    return makeRoot(await newOwnedFdAsync((token) => native.rootOpen(dir, token), 'Root'), kernel)
   }
 
   /** Whether paths resolve with `openat2` (`true`) or sysix's own walk (`false`). */
@@ -112,88 +131,73 @@ export class Root implements Disposable {
 
   /** The directory descriptor's number, lent (an `O_PATH` descriptor), e.g. for the `*at` calls. */
   get fd(): number {
-    return this.#live('Root.fd')
-  }
-
-  #live(syscall: string): number {
     if (this.#dir.closed) {
-      throw closedFd(syscall, 'the Root is closed')
+      throw closedFd('Root.fd', 'the Root is closed')
     }
     return this.#dir.fd
   }
 
   /** Opens `path` beneath the root, close-on-exec; `flags` as for `open` (`'r'` by default). */
   openSync(path: PathLike, flags: OpenFlags = 'r', mode?: Mode): OwnedFd {
-    const dir = this.#live('Root.openSync')
-    const handle = native.rootOpenFileSync(
-      dir,
-      this.#kernel,
-      toPath(path, 'path'),
-      toOpenFlags(flags, 'flags', 0),
-      validateMode(mode, 'mode', 0o666),
-    )
-    return ownedFromHandle(handle)
+    const args = openArgs(path, flags, mode)
+    return newOwnedFd((token) => native.rootOpenFileSync(this.#dir, this.#kernel, ...args, token))
   }
 
   /** {@link Root.openSync} on the libuv threadpool. */
   async open(path: PathLike, flags: OpenFlags = 'r', mode?: Mode): Promise<OwnedFd> {
-    const dir = this.#live('Root.open')
-    const handle = await native.rootOpenFile(
-      dir,
-      this.#kernel,
-      toPath(path, 'path'),
-      toOpenFlags(flags, 'flags', 0),
-      validateMode(mode, 'mode', 0o666),
-    )
-    return ownedFromHandle(handle)
+    const args = openArgs(path, flags, mode)
+    return newOwnedFdAsync((token) => native.rootOpenFile(this.#dir, this.#kernel, ...args, token))
   }
 
   /** A root at the directory `path` beneath this one, with this root's resolver. */
   openRootSync(path: PathLike): Root {
-    const dir = this.#live('Root.openRootSync')
-    return makeRoot(ownedFromHandle(native.rootOpenRootSync(dir, this.#kernel, toPath(path, 'path')), 'Root'), this.#kernel)
+    const name = toPath(path, 'path')
+    return makeRoot(
+      newOwnedFd((token) => native.rootOpenRootSync(this.#dir, this.#kernel, name, token), 'Root'),
+      this.#kernel,
+    )
   }
 
   /** {@link Root.openRootSync} on the libuv threadpool. */
   async openRoot(path: PathLike): Promise<Root> {
-    const dir = this.#live('Root.openRoot')
-    return makeRoot(ownedFromHandle(await native.rootOpenRoot(dir, this.#kernel, toPath(path, 'path')), 'Root'), this.#kernel)
+    const name = toPath(path, 'path')
+    return makeRoot(await newOwnedFdAsync((token) => native.rootOpenRoot(this.#dir, this.#kernel, name, token), 'Root'), this.#kernel)
   }
 
   /** `statx` of what `path` names beneath the root, following a final symlink (inside the root). */
   statSync(path: PathLike): Statx {
-    native.rootStatSync(this.#live('Root.statSync'), this.#kernel, toPath(path, 'path'), true, shared)
+    native.rootStatSync(this.#dir, this.#kernel, toPath(path, 'path'), true, shared)
     return readStatx(shared, sharedWords)
   }
 
   /** {@link Root.statSync} on the libuv threadpool. */
   async stat(path: PathLike): Promise<Statx> {
     const out = new BigInt64Array(STATX_LEN)
-    await native.rootStat(this.#live('Root.stat'), this.#kernel, toPath(path, 'path'), true, out)
+    await native.rootStat(this.#dir, this.#kernel, toPath(path, 'path'), true, out)
     return readStatx(out)
   }
 
   /** `statx` of what `path` names, of a final symlink itself. */
   lstatSync(path: PathLike): Statx {
-    native.rootStatSync(this.#live('Root.lstatSync'), this.#kernel, toPath(path, 'path'), false, shared)
+    lstatSync(this.#dir, this.#kernel, toPath(path, 'path'), false, shared)
     return readStatx(shared, sharedWords)
   }
 
   /** {@link Root.lstatSync} on the libuv threadpool. */
   async lstat(path: PathLike): Promise<Statx> {
     const out = new BigInt64Array(STATX_LEN)
-    await native.rootStat(this.#live('Root.lstat'), this.#kernel, toPath(path, 'path'), false, out)
+    await lstat(this.#dir, this.#kernel, toPath(path, 'path'), false, out)
     return readStatx(out)
   }
 
   /** Creates a directory (mode `0o777` less the umask by default). */
   mkdirSync(path: PathLike, mode?: Mode): void {
-    native.rootMkdirSync(this.#live('Root.mkdirSync'), this.#kernel, toPath(path, 'path'), validateMode(mode, 'mode', 0o777))
+    native.rootMkdirSync(this.#dir, this.#kernel, toPath(path, 'path'), validateMode(mode, 'mode', 0o777))
   }
 
   /** {@link Root.mkdirSync} on the libuv threadpool. */
   async mkdir(path: PathLike, mode?: Mode): Promise<void> {
-    return native.rootMkdir(this.#live('Root.mkdir'), this.#kernel, toPath(path, 'path'), validateMode(mode, 'mode', 0o777))
+    return native.rootMkdir(this.#dir, this.#kernel, toPath(path, 'path'), validateMode(mode, 'mode', 0o777))
   }
 
   /** The entries of a directory beneath the root (`'.'`, the root itself, by default). */
@@ -201,7 +205,7 @@ export class Root implements Disposable {
   readdirSync(path: PathLike | undefined, options: ReaddirOptions & { encoding: 'buffer' }): Dirent<Buffer>[]
   readdirSync(path: PathLike = '.', options?: ReaddirOptions): Dirent<string | Buffer>[] {
     const raw = rawNames(options)
-    return toDirents(native.rootReaddirSync(this.#live('Root.readdirSync'), this.#kernel, toPath(path, 'path'), raw))
+    return toDirents(native.rootReaddirSync(this.#dir, this.#kernel, toPath(path, 'path'), raw))
   }
 
   /** {@link Root.readdirSync} on the libuv threadpool. */
@@ -209,7 +213,7 @@ export class Root implements Disposable {
   async readdir(path: PathLike | undefined, options: ReaddirOptions & { encoding: 'buffer' }): Promise<Dirent<Buffer>[]>
   async readdir(path: PathLike = '.', options?: ReaddirOptions): Promise<Dirent<string | Buffer>[]> {
     const raw = rawNames(options)
-    return toDirents(await native.rootReaddir(this.#live('Root.readdir'), this.#kernel, toPath(path, 'path'), raw))
+    return toDirents(await native.rootReaddir(this.#dir, this.#kernel, toPath(path, 'path'), raw))
   }
 
   /** What a symlink beneath the root holds, as written (a string, or a `Buffer` with `encoding: 'buffer'`). */
@@ -217,7 +221,7 @@ export class Root implements Disposable {
   readlinkSync(path: PathLike, options: ReaddirOptions & { encoding: 'buffer' }): Buffer
   readlinkSync(path: PathLike, options?: ReaddirOptions): string | Buffer {
     const raw = rawNames(options)
-    const target = native.rootReadlinkSync(this.#live('Root.readlinkSync'), this.#kernel, toPath(path, 'path'))
+    const target = native.rootReadlinkSync(this.#dir, this.#kernel, toPath(path, 'path'))
     return raw ? target : target.toString('utf8')
   }
 
@@ -226,7 +230,7 @@ export class Root implements Disposable {
   async readlink(path: PathLike, options: ReaddirOptions & { encoding: 'buffer' }): Promise<Buffer>
   async readlink(path: PathLike, options?: ReaddirOptions): Promise<string | Buffer> {
     const raw = rawNames(options)
-    const target = await native.rootReadlink(this.#live('Root.readlink'), this.#kernel, toPath(path, 'path'))
+    const target = await native.rootReadlink(this.#dir, this.#kernel, toPath(path, 'path'))
     return raw ? target : target.toString('utf8')
   }
 
@@ -235,76 +239,72 @@ export class Root implements Disposable {
    * through this root later stays beneath the root, whatever it says.
    */
   symlinkSync(target: PathLike, path: PathLike): void {
-    native.rootSymlinkSync(this.#live('Root.symlinkSync'), this.#kernel, toPath(target, 'target'), toPath(path, 'path'))
+    native.rootSymlinkSync(this.#dir, this.#kernel, toPath(target, 'target'), toPath(path, 'path'))
   }
 
   /** {@link Root.symlinkSync} on the libuv threadpool. */
   async symlink(target: PathLike, path: PathLike): Promise<void> {
-    return native.rootSymlink(this.#live('Root.symlink'), this.#kernel, toPath(target, 'target'), toPath(path, 'path'))
+    return native.rootSymlink(this.#dir, this.#kernel, toPath(target, 'target'), toPath(path, 'path'))
   }
 
   /** Creates a hard link `newPath` to `existingPath`, both beneath the root. */
   linkSync(existingPath: PathLike, newPath: PathLike): void {
-    native.rootLinkSync(this.#live('Root.linkSync'), this.#kernel, toPath(existingPath, 'existingPath'), toPath(newPath, 'newPath'))
+    native.rootLinkSync(this.#dir, this.#kernel, toPath(existingPath, 'existingPath'), toPath(newPath, 'newPath'))
   }
 
   /** {@link Root.linkSync} on the libuv threadpool. */
   async link(existingPath: PathLike, newPath: PathLike): Promise<void> {
-    return native.rootLink(this.#live('Root.link'), this.#kernel, toPath(existingPath, 'existingPath'), toPath(newPath, 'newPath'))
+    return native.rootLink(this.#dir, this.#kernel, toPath(existingPath, 'existingPath'), toPath(newPath, 'newPath'))
   }
 
   /** Renames `from` to `to`, both beneath the root; `noReplace` and `exchange` as for {@link renameat2Sync}. */
   renameSync(from: PathLike, to: PathLike, options?: RenameOptions): void {
-    native.rootRenameSync(this.#live('Root.renameSync'), this.#kernel, toPath(from, 'from'), toPath(to, 'to'), renameBits(options))
+    native.rootRenameSync(this.#dir, this.#kernel, toPath(from, 'from'), toPath(to, 'to'), renameBits(options))
   }
 
   /** {@link Root.renameSync} on the libuv threadpool. */
   async rename(from: PathLike, to: PathLike, options?: RenameOptions): Promise<void> {
-    return native.rootRename(this.#live('Root.rename'), this.#kernel, toPath(from, 'from'), toPath(to, 'to'), renameBits(options))
+    return native.rootRename(this.#dir, this.#kernel, toPath(from, 'from'), toPath(to, 'to'), renameBits(options))
   }
 
   /** Removes a name (not a directory). */
   unlinkSync(path: PathLike): void {
-    native.rootUnlinkSync(this.#live('Root.unlinkSync'), this.#kernel, toPath(path, 'path'))
+    native.rootUnlinkSync(this.#dir, this.#kernel, toPath(path, 'path'))
   }
 
   /** {@link Root.unlinkSync} on the libuv threadpool. */
   async unlink(path: PathLike): Promise<void> {
-    return native.rootUnlink(this.#live('Root.unlink'), this.#kernel, toPath(path, 'path'))
+    return native.rootUnlink(this.#dir, this.#kernel, toPath(path, 'path'))
   }
 
   /** Removes an empty directory. */
   rmdirSync(path: PathLike): void {
-    native.rootRmdirSync(this.#live('Root.rmdirSync'), this.#kernel, toPath(path, 'path'))
+    native.rootRmdirSync(this.#dir, this.#kernel, toPath(path, 'path'))
   }
 
   /** {@link Root.rmdirSync} on the libuv threadpool. */
   async rmdir(path: PathLike): Promise<void> {
-    return native.rootRmdir(this.#live('Root.rmdir'), this.#kernel, toPath(path, 'path'))
+    return native.rootRmdir(this.#dir, this.#kernel, toPath(path, 'path'))
   }
 
   /** Changes the mode of what `path` names (a final symlink is followed, inside the root). */
   chmodSync(path: PathLike, mode: Mode): void {
-    native.rootChmodSync(this.#live('Root.chmodSync'), this.#kernel, toPath(path, 'path'), validateMode(mode, 'mode'))
+    native.rootChmodSync(this.#dir, this.#kernel, toPath(path, 'path'), validateMode(mode, 'mode'))
   }
 
   /** {@link Root.chmodSync} on the libuv threadpool. */
   async chmod(path: PathLike, mode: Mode): Promise<void> {
-    return native.rootChmod(this.#live('Root.chmod'), this.#kernel, toPath(path, 'path'), validateMode(mode, 'mode'))
+    return native.rootChmod(this.#dir, this.#kernel, toPath(path, 'path'), validateMode(mode, 'mode'))
   }
 
   /** Sets access and/or modification times, as `setFileTimesSync` does, beneath the root. */
   setFileTimesSync(path: PathLike, times: SetFileTimes, options?: { followSymlinks?: boolean }): void {
-    const [atime, mtime] = toFileTimes(times)
-    const follow = validateBoolean(validateOptions(options).followSymlinks, 'options.followSymlinks', true)
-    native.rootSetFileTimesSync(this.#live('Root.setFileTimesSync'), this.#kernel, toPath(path, 'path'), atime, mtime, follow)
+    native.rootSetFileTimesSync(this.#dir, this.#kernel, ...timesArgs(path, times, options))
   }
 
   /** {@link Root.setFileTimesSync} on the libuv threadpool. */
   async setFileTimes(path: PathLike, times: SetFileTimes, options?: { followSymlinks?: boolean }): Promise<void> {
-    const [atime, mtime] = toFileTimes(times)
-    const follow = validateBoolean(validateOptions(options).followSymlinks, 'options.followSymlinks', true)
-    return native.rootSetFileTimes(this.#live('Root.setFileTimes'), this.#kernel, toPath(path, 'path'), atime, mtime, follow)
+    return native.rootSetFileTimes(this.#dir, this.#kernel, ...timesArgs(path, times, options))
   }
 
   [inspect.custom](): string {

@@ -3,14 +3,14 @@
 import { endianness } from 'node:os'
 import { types } from 'node:util'
 
-import type { StatFs } from '../../binding'
-import { native } from '../binding'
+import type { StatFs, StatxSync } from '../../binding'
+import { choices, native } from '../binding'
 import { invalidArgValue } from '../errors'
-import { type FdLike, type PathOrFd, toTarget } from '../fd'
+import { type FdLike, type PathOrFd, toTargetArg } from '../fd'
 import { type PathLike, toPath, validateBoolean, validateInteger, validateChoice, validateOptions } from '../validate'
-import { AT_FDCWD, constants, type FileType, fileType, toDir } from './common'
+import { AT_FDCWD, constants, type FileType, fileType } from './common'
 
-export type { StatFs }
+export type { StatFs, StatxSync }
 
 /** Where `statx` writes each field in a `BigInt64Array`: see {@link statxSync}'s `into` form. */
 export const StatxSlot = native.StatxSlot
@@ -100,10 +100,10 @@ export interface StatxOptions {
   /** Follow a final symlink (default `true`). */
   followSymlinks?: boolean
   /** On a network filesystem: `'as-stat'` (default), `'force'` (ask the server), `'dont-sync'` (use the cache). */
-  sync?: 'as-stat' | 'force' | 'dont-sync'
+  sync?: StatxSync
 }
 
-const SYNC_MODES = ['as-stat', 'force', 'dont-sync'] as const
+const SYNC_MODES = choices.StatxSync
 const ALL = constants.STATX_ALL | constants.STATX_MNT_ID | constants.STATX_DIOALIGN
 const NS_PER_S = 1_000_000_000n
 
@@ -178,18 +178,15 @@ export function readStatx(out: BigInt64Array, words = wordsOf(out)): Statx {
 const shared = new BigInt64Array(STATX_LEN)
 const sharedWords = wordsOf(shared)
 
-type StatxArgs = [number, string | Uint8Array | number, number, boolean, number]
-
-function statxArgs(target: unknown, options: StatxOptions | undefined, syscall: string): StatxArgs {
+function statxArgs(target: unknown, options: StatxOptions | undefined) {
   const { dirFd, mask, followSymlinks, sync } = validateOptions(options)
-  const dir = dirFd === undefined ? AT_FDCWD : toDir(dirFd, 'options.dirFd', syscall)
   return [
-    dir,
-    toTarget(target, 'target', syscall),
+    dirFd === undefined ? AT_FDCWD : dirFd,
+    toTargetArg(target, 'target'),
     mask === undefined ? ALL : validateInteger(mask, 'options.mask', 0, 0xffffffff),
     validateBoolean(followSymlinks, 'options.followSymlinks', true),
     validateChoice(sync, 'options.sync', SYNC_MODES, 'as-stat'),
-  ]
+  ] as const
 }
 
 /**
@@ -208,7 +205,7 @@ function statxArgs(target: unknown, options: StatxOptions | undefined, syscall: 
 export function statxSync(target: PathOrFd, options?: StatxOptions): Statx
 export function statxSync(target: PathOrFd, options: StatxOptions | undefined, into: BigInt64Array): BigInt64Array
 export function statxSync(target: PathOrFd, options?: StatxOptions, into?: BigInt64Array): Statx | BigInt64Array {
-  const args = statxArgs(target, options, 'statxSync')
+  const args = statxArgs(target, options)
   if (into !== undefined) {
     if (!types.isBigInt64Array(into) || into.length < STATX_LEN) {
       throw invalidArgValue('into', into, `must be a BigInt64Array of at least ${STATX_LEN} elements`)
@@ -223,7 +220,7 @@ export function statxSync(target: PathOrFd, options?: StatxOptions, into?: BigIn
 /** {@link statxSync} on the libuv threadpool. */
 export async function statx(target: PathOrFd, options?: StatxOptions): Promise<Statx> {
   const out = new BigInt64Array(STATX_LEN)
-  await native.statx(...statxArgs(target, options, 'statx'), out)
+  await native.statx(...statxArgs(target, options), out)
   return readStatx(out)
 }
 
@@ -235,12 +232,12 @@ export async function statx(target: PathOrFd, options?: StatxOptions): Promise<S
  * @see https://man7.org/linux/man-pages/man2/statfs.2.html
  */
 export function statfsSync(target: PathOrFd): StatFs {
-  return native.statfsSync(toTarget(target, 'target', 'statfsSync'))
+  return native.statfsSync(toTargetArg(target, 'target'))
 }
 
 /** {@link statfsSync} on the libuv threadpool. */
 export async function statfs(target: PathOrFd): Promise<StatFs> {
-  return native.statfs(toTarget(target, 'target', 'statfs'))
+  return native.statfs(toTargetArg(target, 'target'))
 }
 
 /** Options of {@link accessSync}. */
@@ -253,20 +250,15 @@ export interface AccessOptions {
   followSymlinks?: boolean
 }
 
-function accessArgs(
-  path: unknown,
-  mode: unknown,
-  options: AccessOptions | undefined,
-  syscall: string,
-): [number, string | Uint8Array, number, boolean, boolean] {
+function accessArgs(path: unknown, mode: unknown, options: AccessOptions | undefined) {
   const { dirFd, eaccess, followSymlinks } = validateOptions(options)
   return [
-    dirFd === undefined ? AT_FDCWD : toDir(dirFd, 'options.dirFd', syscall),
+    dirFd === undefined ? AT_FDCWD : dirFd,
     toPath(path, 'path'),
     mode === undefined ? constants.F_OK : validateInteger(mode, 'mode', 0, 7),
     validateBoolean(eaccess, 'options.eaccess', false),
     validateBoolean(followSymlinks, 'options.followSymlinks', true),
-  ]
+  ] as const
 }
 
 /**
@@ -279,10 +271,10 @@ function accessArgs(
  * @see https://man7.org/linux/man-pages/man2/access.2.html
  */
 export function accessSync(path: PathLike, mode?: number, options?: AccessOptions): void {
-  native.accessSync(...accessArgs(path, mode, options, 'accessSync'))
+  native.accessSync(...accessArgs(path, mode, options))
 }
 
 /** {@link accessSync} on the libuv threadpool. */
 export async function access(path: PathLike, mode?: number, options?: AccessOptions): Promise<void> {
-  return native.access(...accessArgs(path, mode, options, 'access'))
+  return native.access(...accessArgs(path, mode, options))
 }

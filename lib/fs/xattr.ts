@@ -1,12 +1,10 @@
 // Extended attributes: by path (following symlinks or not) or descriptor.
 
-import { types } from 'node:util'
-
 import { native } from '../binding'
-import { invalidArgType } from '../errors'
-import { type PathOrFd, toTarget } from '../fd'
-import { toPath, validateBoolean, validateOptions } from '../validate'
+import { type PathOrFd, toTargetArg } from '../fd'
+import { flagBits, toPath, validateFollow } from '../validate'
 import { constants } from './common'
+import { fileData } from './names'
 
 /** Options of the attribute calls. */
 export interface XattrOptions {
@@ -22,12 +20,8 @@ export interface SetXattrOptions extends XattrOptions {
   replace?: boolean
 }
 
-function follow(options: XattrOptions | undefined): boolean {
-  return validateBoolean(validateOptions(options).followSymlinks, 'options.followSymlinks', true)
-}
-
-function name(value: unknown): string | Uint8Array {
-  return toPath(value, 'name')
+function xattrArgs(target: unknown, attribute: unknown) {
+  return [toTargetArg(target, 'target'), toPath(attribute, 'name')] as const
 }
 
 /**
@@ -37,30 +31,19 @@ function name(value: unknown): string | Uint8Array {
  * @see https://man7.org/linux/man-pages/man2/getxattr.2.html
  */
 export function getxattrSync(target: PathOrFd, attribute: string, options?: XattrOptions): Buffer {
-  return native.getxattrSync(toTarget(target, 'target', 'getxattrSync'), name(attribute), follow(options))
+  return native.getxattrSync(...xattrArgs(target, attribute), validateFollow(options))
 }
 
 /** {@link getxattrSync} on the libuv threadpool. */
 export async function getxattr(target: PathOrFd, attribute: string, options?: XattrOptions): Promise<Buffer> {
-  return native.getxattr(toTarget(target, 'target', 'getxattr'), name(attribute), follow(options))
+  return native.getxattr(...xattrArgs(target, attribute), validateFollow(options))
 }
 
-function value(data: unknown): NodeJS.ArrayBufferView {
-  if (typeof data === 'string') {
-    return Buffer.from(data, 'utf8')
-  }
-  if (!types.isArrayBufferView(data)) {
-    throw invalidArgType('value', 'of type string or an instance of Buffer, TypedArray, or DataView', data)
-  }
-  return data
-}
+const SET_BITS = { create: constants.XATTR_CREATE, replace: constants.XATTR_REPLACE } as const
 
-function setFlags(options: SetXattrOptions | undefined): number {
-  const { create, replace } = validateOptions(options)
-  return (
-    (validateBoolean(create, 'options.create', false) ? constants.XATTR_CREATE : 0) |
-    (validateBoolean(replace, 'options.replace', false) ? constants.XATTR_REPLACE : 0)
-  )
+function setArgs(target: unknown, attribute: unknown, data: unknown, options: SetXattrOptions | undefined) {
+  const [path, name] = xattrArgs(target, attribute)
+  return [path, name, fileData(data, 'value'), flagBits(options, SET_BITS), validateFollow(options)] as const
 }
 
 /**
@@ -69,7 +52,7 @@ function setFlags(options: SetXattrOptions | undefined): number {
  * @see https://man7.org/linux/man-pages/man2/setxattr.2.html
  */
 export function setxattrSync(target: PathOrFd, attribute: string, data: string | NodeJS.ArrayBufferView, options?: SetXattrOptions): void {
-  native.setxattrSync(toTarget(target, 'target', 'setxattrSync'), name(attribute), value(data), setFlags(options), follow(options))
+  native.setxattrSync(...setArgs(target, attribute, data, options))
 }
 
 /** {@link setxattrSync} on the libuv threadpool. */
@@ -79,7 +62,7 @@ export async function setxattr(
   data: string | NodeJS.ArrayBufferView,
   options?: SetXattrOptions,
 ): Promise<void> {
-  return native.setxattr(toTarget(target, 'target', 'setxattr'), name(attribute), value(data), setFlags(options), follow(options))
+  return native.setxattr(...setArgs(target, attribute, data, options))
 }
 
 /**
@@ -88,12 +71,12 @@ export async function setxattr(
  * @see https://man7.org/linux/man-pages/man2/listxattr.2.html
  */
 export function listxattrSync(target: PathOrFd, options?: XattrOptions): string[] {
-  return native.listxattrSync(toTarget(target, 'target', 'listxattrSync'), follow(options)).map((n) => n.toString('utf8'))
+  return native.listxattrSync(toTargetArg(target, 'target'), validateFollow(options)).map((n) => n.toString('utf8'))
 }
 
 /** {@link listxattrSync} on the libuv threadpool. */
 export async function listxattr(target: PathOrFd, options?: XattrOptions): Promise<string[]> {
-  return (await native.listxattr(toTarget(target, 'target', 'listxattr'), follow(options))).map((n) => n.toString('utf8'))
+  return (await native.listxattr(toTargetArg(target, 'target'), validateFollow(options))).map((n) => n.toString('utf8'))
 }
 
 /**
@@ -102,10 +85,10 @@ export async function listxattr(target: PathOrFd, options?: XattrOptions): Promi
  * @see https://man7.org/linux/man-pages/man2/removexattr.2.html
  */
 export function removexattrSync(target: PathOrFd, attribute: string, options?: XattrOptions): void {
-  native.removexattrSync(toTarget(target, 'target', 'removexattrSync'), name(attribute), follow(options))
+  native.removexattrSync(...xattrArgs(target, attribute), validateFollow(options))
 }
 
 /** {@link removexattrSync} on the libuv threadpool. */
 export async function removexattr(target: PathOrFd, attribute: string, options?: XattrOptions): Promise<void> {
-  return native.removexattr(toTarget(target, 'target', 'removexattr'), name(attribute), follow(options))
+  return native.removexattr(...xattrArgs(target, attribute), validateFollow(options))
 }

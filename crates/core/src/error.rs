@@ -21,6 +21,9 @@ pub struct Error {
     pub path: Option<PathBuf>,
     /// The second path of a two-path call (`rename`, `link`), if any.
     pub dest: Option<PathBuf>,
+    /// What sysix knows of the cause, when it knows more than the error
+    /// number says: what happened and what to do.
+    pub detail: Option<&'static str>,
 }
 
 /// The result of a sysix call.
@@ -34,7 +37,15 @@ impl Error {
             syscall,
             path: None,
             dest: None,
+            detail: None,
         }
+    }
+
+    /// The same error, saying what sysix knows of its cause.
+    #[must_use]
+    pub fn because(mut self, detail: &'static str) -> Self {
+        self.detail = Some(detail);
+        self
     }
 
     /// The same error, naming the path the call was given.
@@ -61,6 +72,9 @@ impl fmt::Display for Error {
         }
         if let Some(dest) = &self.dest {
             write!(f, " -> '{}'", dest.display())?;
+        }
+        if let Some(detail) = self.detail {
+            write!(f, ": {detail}")?;
         }
         Ok(())
     }

@@ -1,39 +1,21 @@
-//! File timestamps to the nanosecond: [filetime]'s `FileTime` values, read
-//! with `statx` and set with `utimensat`/`futimens`.
+//! Setting file timestamps to the nanosecond: [filetime]'s `FileTime` values,
+//! set with `utimensat`/`futimens`. They are read with the one `statx` of
+//! [`crate::fs::stat`].
 //!
 //! filetime's own setters take whole pairs of times and, by path, open the
-//! file (which blocks on a FIFO and needs read or write permission), and its
-//! readers take std's `Metadata`, which cannot describe a descriptor without
-//! following symlinks. So this module keeps filetime's type and its meaning
-//! (seconds and nanoseconds since the Unix epoch, Unix-style, before 1970
-//! included) and makes the calls `touch(1)` makes: a path is never opened, and
-//! each time may be set, set to the kernel's "now", or left alone.
+//! file (which blocks on a FIFO and needs read or write permission). So this
+//! module keeps filetime's type and its meaning (seconds and nanoseconds
+//! since the Unix epoch, Unix-style, before 1970 included) and makes the
+//! calls `touch(1)` makes: a path is never opened, and each time may be set,
+//! set to the kernel's "now", or left alone.
 //!
 //! [filetime]: https://docs.rs/filetime
 
 pub use filetime::FileTime;
-use rustix::fs::{
-    futimens, statat, statx, utimensat, AtFlags, StatxFlags, Timespec, Timestamps, CWD, UTIME_NOW,
-    UTIME_OMIT,
-};
-use rustix::io::Errno;
+use rustix::fs::{futimens, utimensat, AtFlags, Timespec, Timestamps, CWD, UTIME_NOW, UTIME_OMIT};
 
 use crate::error::{Result, Syscall, WithPath};
 use crate::Target;
-
-/// The four timestamps of a file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct FileTimes {
-    /// Last access (`st_atime`).
-    pub accessed: FileTime,
-    /// Last modification of the contents (`st_mtime`).
-    pub modified: FileTime,
-    /// Last change of the inode (`st_ctime`); only the kernel sets it.
-    pub changed: FileTime,
-    /// Creation (`stx_btime`), where the kernel and the filesystem record it.
-    pub created: Option<FileTime>,
-}
 
 /// What to do with one timestamp when setting times.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,53 +27,6 @@ pub enum SetTime {
     Now,
     /// Set it to this time.
     At(FileTime),
-}
-
-/// `statx(target, STATX_ATIME | STATX_MTIME | STATX_CTIME | STATX_BTIME)`—The
-/// timestamps of a file.
-///
-/// With `follow_symlinks` false, a symlink's own times are read. On kernels
-/// without `statx` (before 4.11, or behind a seccomp filter that refuses it)
-/// this falls back to `fstatat`, which has no creation time.
-///
-/// # References
-///  - [Linux `statx(2)`](https://man7.org/linux/man-pages/man2/statx.2.html)
-pub fn file_times(target: Target<'_>, follow_symlinks: bool) -> Result<FileTimes> {
-    let mask = StatxFlags::ATIME | StatxFlags::MTIME | StatxFlags::CTIME | StatxFlags::BTIME;
-    let stx = match target {
-        Target::Path(path) => statx(CWD, path, at_flags(follow_symlinks), mask),
-        Target::Fd(fd) => statx(fd, "", AtFlags::EMPTY_PATH, mask),
-    };
-    match stx {
-        Ok(stx) => Ok(FileTimes {
-            accessed: FileTime::from_unix_time(stx.stx_atime.tv_sec, stx.stx_atime.tv_nsec),
-            modified: FileTime::from_unix_time(stx.stx_mtime.tv_sec, stx.stx_mtime.tv_nsec),
-            changed: FileTime::from_unix_time(stx.stx_ctime.tv_sec, stx.stx_ctime.tv_nsec),
-            created: (StatxFlags::from_bits_retain(stx.stx_mask).contains(StatxFlags::BTIME))
-                .then(|| FileTime::from_unix_time(stx.stx_btime.tv_sec, stx.stx_btime.tv_nsec)),
-        }),
-        Err(Errno::NOSYS) => file_times_without_statx(target, follow_symlinks),
-        Err(errno) => Err(crate::Error::new(errno, "statx")).with_path(target.path()),
-    }
-}
-
-/// `fstatat`—The fallback of [`file_times`] for kernels without `statx`.
-// The width of `st_*time` and `st_*time_nsec` differs between architectures.
-#[allow(clippy::unnecessary_cast)]
-fn file_times_without_statx(target: Target<'_>, follow_symlinks: bool) -> Result<FileTimes> {
-    let st = match target {
-        Target::Path(path) => statat(CWD, path, at_flags(follow_symlinks)),
-        Target::Fd(fd) => statat(fd, "", AtFlags::EMPTY_PATH),
-    }
-    .syscall("fstatat")
-    .with_path(target.path())?;
-    let time = |secs, nanos| FileTime::from_unix_time(secs as i64, nanos as u32);
-    Ok(FileTimes {
-        accessed: time(st.st_atime, st.st_atime_nsec),
-        modified: time(st.st_mtime, st.st_mtime_nsec),
-        changed: time(st.st_ctime, st.st_ctime_nsec),
-        created: None,
-    })
 }
 
 /// `utimensat(path)` or `futimens(fd)`—Sets the access and modification times
@@ -155,7 +90,21 @@ fn at_flags(follow_symlinks: bool) -> AtFlags {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::PathBuf;
+    use crate::fs::stat::{self, StatOptions};
+    use crate::Errno;
+    use std::path::{Path, PathBuf};
+
+    /// The access and modification times, as `statx` reads them.
+    fn times_of(path: &Path, follow: bool) -> (FileTime, FileTime) {
+        let options = if follow {
+            StatOptions::all()
+        } else {
+            StatOptions::no_follow()
+        };
+        let st = stat::statx(CWD, path, options).unwrap();
+        let time = |t: stat::Time| FileTime::from_unix_time(t.seconds, t.nanos);
+        (time(st.atime), time(st.mtime))
+    }
 
     fn temp_file(name: &str) -> PathBuf {
         let path = std::env::temp_dir().join(format!("sysix-core-{name}-{}", std::process::id()));
@@ -180,8 +129,7 @@ mod tests {
                 true,
             )
             .unwrap();
-            let times = file_times(Target::Path(&path), true).unwrap();
-            assert_eq!((times.accessed, times.modified), (time, time));
+            assert_eq!(times_of(&path, true), (time, time));
         }
         std::fs::remove_file(path).unwrap();
     }
@@ -193,9 +141,9 @@ mod tests {
         let m = FileTime::from_unix_time(1_500_000_000, 7);
         set_file_times(Target::Path(&path), SetTime::At(a), SetTime::At(m), true).unwrap();
         set_file_times(Target::Path(&path), SetTime::Omit, SetTime::Now, true).unwrap();
-        let times = file_times(Target::Path(&path), true).unwrap();
-        assert_eq!(times.accessed, a);
-        assert!(times.modified > m);
+        let (accessed, modified) = times_of(&path, true);
+        assert_eq!(accessed, a);
+        assert!(modified > m);
         std::fs::remove_file(path).unwrap();
     }
 
@@ -213,14 +161,8 @@ mod tests {
             false,
         )
         .unwrap();
-        assert_eq!(
-            file_times(Target::Path(&link), false).unwrap().modified,
-            time
-        );
-        assert_ne!(
-            file_times(Target::Path(&link), true).unwrap().modified,
-            time
-        );
+        assert_eq!(times_of(&link, false).1, time);
+        assert_ne!(times_of(&link, true).1, time);
         std::fs::remove_file(link).unwrap();
         std::fs::remove_file(path).unwrap();
     }
@@ -228,11 +170,9 @@ mod tests {
     #[test]
     fn missing_file_names_the_call_and_path() {
         let missing = std::path::Path::new("/nonexistent/sysix");
-        let err = file_times(Target::Path(missing), true).unwrap_err();
-        assert_eq!((err.errno, err.syscall), (Errno::NOENT, "statx"));
-        assert_eq!(err.path.as_deref(), Some(missing));
         let err =
             set_file_times(Target::Path(missing), SetTime::Now, SetTime::Now, true).unwrap_err();
         assert_eq!((err.errno, err.syscall), (Errno::NOENT, "utimensat"));
+        assert_eq!(err.path.as_deref(), Some(missing));
     }
 }

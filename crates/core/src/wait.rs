@@ -11,27 +11,46 @@
 //! (its disposition is the default); otherwise waits poll instead, with a
 //! backoff of 1 to 16 ms.
 //!
-//! Every wait belongs to an [`Owner`], whose [`cancel_all`] calls off what it
-//! still waits for when its JavaScript environment goes away.
+//! A wait ends three ways besides its result: called off by its caller
+//! ([`Interrupted::Cancelled`]), or because the descriptor it waits on was
+//! closed ([`Interrupted::Closed`]: a wait leases its descriptor with the
+//! [`Interrupt`] of its [`Cancel`], see [`crate::fd::registry`]), or because
+//! its JavaScript environment went away ([`cancel_all`]).
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::thread;
 use std::time::Duration;
 
 use rustix::io::Errno;
 
-use crate::fd::registry::Owner;
+use crate::fd::registry::{Interrupt, Owner};
+
+/// Why a wait was called off, as [`Cancel`] keeps it.
+const RUNNING: u8 = 0;
+const CANCELLED: u8 = 1;
+const CLOSED: u8 = 2;
 
 /// What a wait's job is told: whether it has been called off.
 #[derive(Debug)]
 pub struct Cancel {
-    cancelled: AtomicBool,
-    finished: AtomicBool,
-    /// The wait thread, as std names it (an integer on every C library:
-    /// musl's `pthread_t` is a pointer, which is neither `Send` nor `Sync`).
-    thread: OnceLock<std::os::unix::thread::RawPthread>,
+    /// [`RUNNING`], or why it was called off.
+    reason: AtomicU8,
+    /// The wait thread, once it runs, and whether it has finished: a signal
+    /// is sent only with this held and the thread not finished, and the
+    /// thread marks itself finished with it held before it goes on to exit,
+    /// so that no signal can reach a thread that has exited (whose id the
+    /// C library may have given to another thread).
+    thread: Mutex<Thread>,
+}
+
+#[derive(Debug, Default)]
+struct Thread {
+    /// `pthread_self()` of the wait thread, as an integer (musl's
+    /// `pthread_t` is a pointer, which is not `Send`).
+    id: Option<usize>,
+    finished: bool,
 }
 
 /// Why a wait ended without its result.
@@ -39,18 +58,28 @@ pub struct Cancel {
 pub enum Interrupted<E> {
     /// It was called off.
     Cancelled,
+    /// The descriptor it waited on was closed.
+    Closed,
     /// The call failed.
     Failed(E),
 }
 
 impl Interrupted<Errno> {
-    /// The same, with a failure named after the system call that failed.
+    /// The same, with a failure named after the system call that failed; a
+    /// wait ended by the close of its descriptor fails with `EBADF`, saying so.
     pub fn named(self, syscall: &'static str) -> Interrupted<crate::Error> {
         match self {
             Interrupted::Cancelled => Interrupted::Cancelled,
+            Interrupted::Closed => Interrupted::Failed(closed(syscall)),
             Interrupted::Failed(errno) => Interrupted::Failed(crate::Error::new(errno, syscall)),
         }
     }
+}
+
+/// What a wait ended by the close of its descriptor fails with.
+pub fn closed(syscall: &'static str) -> crate::Error {
+    crate::Error::new(Errno::BADF, syscall)
+        .because("the descriptor was closed while this call waited on it")
 }
 
 /// The result of a wait: its value, or why it ended without one.
@@ -103,9 +132,31 @@ pub enum Mode {
 }
 
 impl Cancel {
+    fn new() -> Self {
+        Self {
+            reason: AtomicU8::new(RUNNING),
+            thread: Mutex::new(Thread::default()),
+        }
+    }
+
+    fn thread(&self) -> MutexGuard<'_, Thread> {
+        self.thread
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Why the wait was called off, if it was.
+    pub fn interrupted(&self) -> Option<Interrupted<crate::Error>> {
+        match self.reason.load(Ordering::Acquire) {
+            CANCELLED => Some(Interrupted::Cancelled),
+            CLOSED => Some(Interrupted::Closed),
+            _ => None,
+        }
+    }
+
     /// Whether the wait has been called off.
     pub fn is_cancelled(&self) -> bool {
-        self.cancelled.load(Ordering::Acquire)
+        self.reason.load(Ordering::Acquire) != RUNNING
     }
 
     /// How this job should wait.
@@ -128,8 +179,10 @@ impl Cancel {
         let mode = self.mode();
         let mut pause = Duration::from_millis(1);
         loop {
-            if self.is_cancelled() {
-                return Err(Interrupted::Cancelled);
+            match self.reason.load(Ordering::Acquire) {
+                CANCELLED => return Err(Interrupted::Cancelled),
+                CLOSED => return Err(Interrupted::Closed),
+                _ => {}
             }
             match attempt(mode) {
                 Ok(value) => return Ok(value),
@@ -142,68 +195,135 @@ impl Cancel {
             }
         }
     }
+
+    /// Calls the wait off for `reason` (the first reason stays), interrupting
+    /// a blocked call until the job has ended. Returns at once.
+    fn call_off(self: &Arc<Self>, reason: u8) {
+        if self
+            .reason
+            .compare_exchange(RUNNING, reason, Ordering::AcqRel, Ordering::Acquire)
+            .is_err()
+        {
+            return;
+        }
+        let Some(signal) = signal() else {
+            return; // polling: the job sees the reason within 16 ms
+        };
+        // The job may be just about to block: interrupt it until it has
+        // ended. From a thread of its own, so that the caller never waits;
+        // if none can be made, a job that polls still ends at its next look.
+        let cancel = self.clone();
+        let _ = thread::Builder::new()
+            .name("sysix-cancel".into())
+            .spawn(move || loop {
+                {
+                    let thread = cancel.thread();
+                    if thread.finished {
+                        return;
+                    }
+                    if let Some(id) = thread.id {
+                        // SAFETY: `id` is the wait thread's `pthread_self()`,
+                        // and it has not finished: it marks itself finished
+                        // with this lock held before it exits, so it is alive
+                        // for this call. `signal`'s handler does nothing.
+                        unsafe { libc::pthread_kill(id as libc::pthread_t, signal) };
+                    }
+                }
+                thread::sleep(Duration::from_millis(2));
+            });
+    }
 }
 
-/// A wait in progress, which [`Waiter::cancel`] calls off.
+impl Interrupt for Cancel {
+    fn interrupt(self: Arc<Self>) {
+        self.call_off(CLOSED);
+    }
+}
+
+/// A wait about to start, or in progress: [`Waiter::cancel`] calls it off.
 #[derive(Debug, Clone)]
 pub struct Waiter(Arc<Cancel>);
 
-/// The waits in progress, by owner, for [`cancel_all`].
-static WAITS: Mutex<Option<HashMap<Owner, Vec<Waiter>>>> = Mutex::new(None);
+/// The waits in progress, by owner and the id their caller gave them, for
+/// [`cancel`] and [`cancel_all`].
+struct Waits(Mutex<Option<ByOwner>>);
 
-fn with_waits<T>(f: impl FnOnce(&mut HashMap<Owner, Vec<Waiter>>) -> T) -> T {
-    let mut waits = WAITS
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    f(waits.get_or_insert_with(HashMap::new))
+/// Each owner's waits, with their ids.
+type ByOwner = HashMap<Owner, Vec<(u64, Waiter)>>;
+
+static WAITING: Waits = Waits(Mutex::new(None));
+
+impl Waits {
+    fn with<T>(&self, f: impl FnOnce(&mut ByOwner) -> T) -> T {
+        let mut waits = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        f(waits.get_or_insert_with(HashMap::new))
+    }
+
+    fn remove(&self, owner: Owner, cancel: &Arc<Cancel>) {
+        self.with(|waits| {
+            if let Some(list) = waits.get_mut(&owner) {
+                list.retain(|(_, w)| !Arc::ptr_eq(&w.0, cancel));
+                if list.is_empty() {
+                    waits.remove(&owner);
+                }
+            }
+        });
+    }
+}
+
+impl Default for Waiter {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl Waiter {
+    /// A wait not started yet, so that its descriptors can be leased with
+    /// its [`Waiter::interrupt`] before it starts.
+    pub fn new() -> Self {
+        Self(Arc::new(Cancel::new()))
+    }
+
+    /// What closing a descriptor this wait leases calls: it ends the wait
+    /// with [`Interrupted::Closed`].
+    pub fn interrupt(&self) -> Arc<dyn Interrupt> {
+        self.0.clone()
+    }
+
     /// Runs `job` on a thread of its own, then `done` with its result (on
-    /// that thread). The wait belongs to `owner`.
+    /// that thread). The wait belongs to `owner`, which knows it as `id`.
     pub fn spawn<T: Send + 'static>(
+        self,
         owner: Owner,
+        id: u64,
         job: impl FnOnce(&Cancel) -> T + Send + 'static,
         done: impl FnOnce(T) + Send + 'static,
     ) -> std::io::Result<Waiter> {
-        let cancel = Arc::new(Cancel {
-            cancelled: AtomicBool::new(false),
-            finished: AtomicBool::new(false),
-            thread: OnceLock::new(),
-        });
-        let waiter = Waiter(cancel.clone());
         // Installed now, before the thread blocks, so that no interrupt can
         // arrive before the handler.
         signal();
-        let registered = waiter.clone();
-        with_waits(|waits| waits.entry(owner).or_default().push(registered));
-        let handle = thread::Builder::new()
+        let cancel = self.0.clone();
+        WAITING.with(|waits| waits.entry(owner).or_default().push((id, self.clone())));
+        let spawned = thread::Builder::new()
             .name("sysix-wait".into())
             .spawn(move || {
                 if let Some(signal) = signal() {
                     unblock(signal);
                 }
+                // SAFETY: pthread_self has no preconditions.
+                cancel.thread().id = Some(unsafe { libc::pthread_self() } as usize);
                 let result = job(&cancel);
-                cancel.finished.store(true, Ordering::Release);
-                with_waits(|waits| {
-                    if let Some(list) = waits.get_mut(&owner) {
-                        list.retain(|w| !Arc::ptr_eq(&w.0, &cancel));
-                    }
-                });
+                cancel.thread().finished = true;
+                WAITING.remove(owner, &cancel);
                 done(result);
             });
-        match handle {
-            Ok(handle) => {
-                use std::os::unix::thread::JoinHandleExt;
-                let _ = waiter.0.thread.set(handle.as_pthread_t());
-                Ok(waiter)
-            }
+        match spawned {
+            Ok(_) => Ok(self),
             Err(error) => {
-                with_waits(|waits| {
-                    if let Some(list) = waits.get_mut(&owner) {
-                        list.retain(|w| !Arc::ptr_eq(&w.0, &waiter.0));
-                    }
-                });
+                WAITING.remove(owner, &self.0);
                 Err(error)
             }
         }
@@ -212,33 +332,30 @@ impl Waiter {
     /// Calls the wait off: its job sees [`Cancel::is_cancelled`], and a
     /// blocked call is interrupted. Returns at once; the job ends soon after.
     pub fn cancel(&self) {
-        let cancel = self.0.clone();
-        if cancel.cancelled.swap(true, Ordering::AcqRel) {
-            return;
-        }
-        let (Some(signal), Some(&thread)) = (signal(), cancel.thread.get()) else {
-            return; // polling: the job sees the flag within 16 ms
-        };
-        // The job may be just about to block: interrupt until it has ended.
-        // Done from a thread of its own so that the caller never waits. If
-        // no thread can be made, the job still ends at its next check.
-        let _ = thread::Builder::new()
-            .name("sysix-cancel".into())
-            .spawn(move || {
-                while !cancel.finished.load(Ordering::Acquire) {
-                    // SAFETY: `thread` is the live wait thread (it has not
-                    // finished, so it has not exited), and `signal` has a
-                    // handler that does nothing.
-                    unsafe { libc::pthread_kill(thread as usize as libc::pthread_t, signal) };
-                    thread::sleep(Duration::from_millis(2));
-                }
-            });
+        self.0.call_off(CANCELLED);
+    }
+}
+
+/// Calls off the wait known as `id`, if it is still in progress. Ids are
+/// the callers' to choose, unique in the process (sysix's JavaScript takes
+/// them from [`crate::fd::registry::reserve_tokens`]).
+pub fn cancel(id: u64) {
+    let found = WAITING.with(|waits| {
+        waits
+            .values()
+            .flatten()
+            .find(|(i, _)| *i == id)
+            .map(|(_, w)| w.clone())
+    });
+    if let Some(waiter) = found {
+        waiter.cancel();
     }
 }
 
 /// Calls off every wait `owner` still has in progress.
 pub fn cancel_all(owner: Owner) {
-    for waiter in with_waits(|waits| waits.remove(&owner).unwrap_or_default()) {
+    let list = WAITING.with(|waits| waits.remove(&owner).unwrap_or_default());
+    for (_, waiter) in list {
         waiter.cancel();
     }
 }
@@ -262,23 +379,30 @@ mod tests {
     use std::sync::mpsc;
     use std::time::Instant;
 
+    fn blocked_read(
+        cancel: &Cancel,
+        reader: &std::os::fd::OwnedFd,
+    ) -> Result<usize, Interrupted<Errno>> {
+        cancel.retry(|mode| {
+            if mode == Mode::Poll {
+                rustix::fs::fcntl_setfl(reader, rustix::fs::OFlags::NONBLOCK)?;
+            }
+            rustix::io::read(reader, &mut [0u8; 1])
+        })
+    }
+
     #[test]
     fn a_blocked_read_is_called_off() {
         let (reader, _writer) = crate::pipe::pipe(rustix::pipe::PipeFlags::empty()).unwrap();
         let (sender, receiver) = mpsc::channel();
-        let waiter = Waiter::spawn(
-            Owner::new(),
-            move |cancel| {
-                cancel.retry(|mode| {
-                    if mode == Mode::Poll {
-                        rustix::fs::fcntl_setfl(&reader, rustix::fs::OFlags::NONBLOCK)?;
-                    }
-                    rustix::io::read(&reader, &mut [0u8; 1])
-                })
-            },
-            move |result| sender.send(result).unwrap(),
-        )
-        .unwrap();
+        let waiter = Waiter::new()
+            .spawn(
+                Owner::new(),
+                1,
+                move |cancel| blocked_read(cancel, &reader),
+                move |result| sender.send(result).unwrap(),
+            )
+            .unwrap();
         thread::sleep(Duration::from_millis(50));
         let started = Instant::now();
         waiter.cancel();
@@ -288,33 +412,59 @@ mod tests {
     }
 
     #[test]
+    fn an_interrupt_ends_the_wait_as_closed_and_cancel_by_id_finds_it() {
+        let owner = Owner::new();
+        // Ids unique in the process, as the callers' are.
+        let ids = crate::fd::registry::reserve_tokens(2).unwrap().0;
+        let (sender, receiver) = mpsc::channel();
+        let mut waiters = Vec::new();
+        let mut pipes = Vec::new();
+        for id in [ids, ids + 1] {
+            let (reader, writer) = crate::pipe::pipe(rustix::pipe::PipeFlags::empty()).unwrap();
+            pipes.push(writer);
+            let sender = sender.clone();
+            waiters.push(
+                Waiter::new()
+                    .spawn(
+                        owner,
+                        id,
+                        move |cancel| blocked_read(cancel, &reader),
+                        move |result| sender.send((id, result)).unwrap(),
+                    )
+                    .unwrap(),
+            );
+        }
+        waiters[0].interrupt().interrupt();
+        assert_eq!(
+            receiver.recv_timeout(Duration::from_secs(5)).unwrap(),
+            (ids, Err(Interrupted::Closed))
+        );
+        cancel(ids + 1);
+        assert_eq!(
+            receiver.recv_timeout(Duration::from_secs(5)).unwrap(),
+            (ids + 1, Err(Interrupted::Cancelled))
+        );
+    }
+
+    #[test]
     fn cancel_all_calls_off_an_owners_waits_only() {
         let (gone, staying) = (Owner::new(), Owner::new());
         let (sender, receiver) = mpsc::channel();
-        let pipes: Vec<_> = (0..2)
-            .map(|_| crate::pipe::pipe(rustix::pipe::PipeFlags::NONBLOCK).unwrap())
-            .collect();
         let mut waiters = Vec::new();
-        for (index, (owner, (reader, _))) in [gone, staying].into_iter().zip(&pipes).enumerate() {
-            let reader = crate::fd::dup(std::os::fd::AsFd::as_fd(reader)).unwrap();
+        let mut writers = Vec::new();
+        for (index, owner) in [gone, staying].into_iter().enumerate() {
+            let (reader, writer) = crate::pipe::pipe(rustix::pipe::PipeFlags::empty()).unwrap();
+            writers.push(writer);
             let sender = sender.clone();
             waiters.push(
-                Waiter::spawn(
-                    owner,
-                    move |cancel| {
-                        cancel.retry(|_| {
-                            // Polls in both modes: the pipe is non-blocking.
-                            let got = rustix::io::read(&reader, &mut [0u8; 1]);
-                            if got == Err(Errno::AGAIN) {
-                                thread::sleep(Duration::from_millis(1));
-                                return Err(Errno::INTR);
-                            }
-                            got
-                        })
-                    },
-                    move |result| sender.send((index, result)).unwrap(),
-                )
-                .unwrap(),
+                Waiter::new()
+                    .spawn(
+                        owner,
+                        index as u64,
+                        move |cancel| blocked_read(cancel, &reader),
+                        move |result| sender.send((index, result)).unwrap(),
+                    )
+                    .unwrap(),
             );
         }
         cancel_all(gone);
@@ -323,5 +473,23 @@ mod tests {
         assert!(receiver.recv_timeout(Duration::from_millis(100)).is_err());
         waiters[1].cancel();
         assert_eq!(receiver.recv_timeout(Duration::from_secs(5)).unwrap().0, 1);
+    }
+
+    #[test]
+    fn calling_off_a_finished_wait_many_times_signals_no_stranger() {
+        // Waits that end at once while being called off: every cancel thread
+        // must see `finished` and stop, never signalling an exited thread.
+        let (sender, receiver) = mpsc::channel();
+        for id in 0..200 {
+            let sender = sender.clone();
+            let waiter = Waiter::new()
+                .spawn(Owner::new(), id, |_| (), move |()| sender.send(()).unwrap())
+                .unwrap();
+            waiter.cancel();
+            waiter.cancel();
+        }
+        for _ in 0..200 {
+            receiver.recv_timeout(Duration::from_secs(5)).unwrap();
+        }
     }
 }

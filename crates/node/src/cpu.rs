@@ -1,28 +1,30 @@
 //! CPU counts, affinity and cgroup quota.
 
-use napi::Env;
 use napi_derive::napi;
 use sysix_core::cpu;
 
-use crate::error::sync;
 use crate::num::saturate;
 
-/// The CPUs this process may really use: affinity and cgroup quota applied.
-#[napi]
-pub fn cpu_count() -> u32 {
-    saturate(cpu::count())
-}
+crate::bindings! {
+    /// The CPUs this process may really use: affinity and cgroup quota applied.
+    sync cpu_count() -> u32 {
+        Ok(saturate(cpu::count()))
+    }
 
-/// The number of physical cores of the machine.
-#[napi]
-pub fn physical_cpu_count() -> u32 {
-    saturate(cpu::physical_count())
-}
+    /// The number of physical cores of the machine.
+    sync physical_cpu_count() -> u32 {
+        Ok(saturate(cpu::physical_count()))
+    }
 
-/// The CPUs the calling thread may run on, ascending.
-#[napi]
-pub fn cpu_affinity(env: Env) -> napi::Result<Vec<u32>> {
-    sync(&env, cpu::affinity()).map(|cpus| cpus.into_iter().map(saturate).collect())
+    /// The CPUs the calling thread may run on, ascending.
+    sync cpu_affinity() -> Vec<u32> {
+        cpu::affinity().map(|cpus| cpus.into_iter().map(saturate).collect())
+    }
+
+    /// The tightest cgroup CPU quota over this process, or `null`.
+    sync cpu_quota() -> Option<CpuQuota> {
+        Ok(cpu::quota().map(CpuQuota::from))
+    }
 }
 
 /// A CPU bandwidth limit set by a cgroup.
@@ -52,8 +54,4 @@ impl From<cpu::CpuQuota> for CpuQuota {
     }
 }
 
-/// The tightest cgroup CPU quota over this process, or `null`.
-#[napi]
-pub fn cpu_quota() -> Option<CpuQuota> {
-    cpu::quota().map(CpuQuota::from)
-}
+crate::out::output_by_napi!(CpuQuota => "CpuQuota");

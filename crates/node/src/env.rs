@@ -50,7 +50,8 @@ impl Gate {
 /// exits). Waits first: they lease descriptors, whose close then follows the
 /// end of each wait.
 #[napi(module_exports)]
-pub fn init(_exports: Object, env: Env) -> napi::Result<()> {
+pub fn init(exports: Object, env: Env) -> napi::Result<()> {
+    crate::bind::register(&env, &exports)?;
     let owner = Owner::new();
     let gate = Gate::default();
     gate.open();

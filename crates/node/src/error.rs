@@ -12,12 +12,6 @@ use napi::{check_status, sys, Env, JsValue, Status};
 
 use crate::errno;
 
-/// Converts a core result into a napi result, building the JavaScript error
-/// object for a failure.
-pub(crate) fn sync<T>(env: &Env, result: sysix_core::Result<T>) -> napi::Result<T> {
-    result.map_err(|error| to_js(env, &error))
-}
-
 /// The JavaScript `Error` for a failed system call, ready to be thrown or to
 /// reject a promise.
 pub(crate) fn to_js(env: &Env, error: &sysix_core::Error) -> napi::Error {
@@ -37,6 +31,10 @@ pub(crate) fn message(error: &sysix_core::Error) -> String {
     }
     if let Some(dest) = &error.dest {
         message.push_str(&format!(" -> '{}'", dest.to_string_lossy()));
+    }
+    if let Some(detail) = error.detail {
+        message.push_str(": ");
+        message.push_str(detail);
     }
     message
 }
@@ -74,6 +72,25 @@ fn new_error<'env>(env: &'env Env, message: &str) -> napi::Result<Object<'env>> 
         "Failed to create an Error"
     )?;
     Ok(Object::from_raw(env.raw(), error))
+}
+
+/// `AbortError`, `code: 'ABORT_ERR'`, as Node's APIs reject a called-off
+/// operation; the TypeScript layer adds the signal's reason as `cause`.
+pub(crate) fn abort_error(env: &Env) -> napi::Error {
+    match env.create_error(napi::Error::from_reason("The operation was aborted")) {
+        Ok(mut error) => {
+            let _ = error.set_named_property("name", "AbortError");
+            let _ = error.set_named_property("code", "ABORT_ERR");
+            napi::Error::from(error.to_unknown())
+        }
+        Err(error) => error,
+    }
+}
+
+/// What a wait ended by the close of its descriptor rejects with, when its
+/// job did not name the call it waited in.
+pub(crate) fn closed_while_waiting(env: &Env) -> napi::Error {
+    to_js(env, &sysix_core::wait::closed("wait"))
 }
 
 /// An argument the TypeScript layer should have refused: only reachable by

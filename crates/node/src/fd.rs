@@ -1,104 +1,99 @@
-//! Descriptor ownership, by number.
+//! Descriptor ownership, by number and token.
 //!
-//! The TypeScript `OwnedFd` holds a descriptor's handle (its number and the
-//! token of its registration, packed into one number) and gives it back here
-//! to close or release it; the process-wide table of `sysix_core`'s
-//! [`registry`] decides what may be closed, and when. Handing numbers across
-//! instead of wrapping each descriptor in a native object keeps `pipe()`
-//! cheap: a Node-API object with a finalizer costs more than the system call.
+//! The TypeScript `OwnedFd` holds a descriptor's number and the token of its
+//! registration and gives them back here to close or release it; the
+//! process-wide table of `sysix_core`'s [`registry`] decides what may be
+//! closed, and when. Handing numbers across instead of wrapping each
+//! descriptor in a native object keeps `pipe()` cheap: a Node-API object
+//! with a finalizer costs more than the system call.
 
-use std::os::fd::OwnedFd;
+use std::borrow::Cow;
+use std::os::fd::{AsFd, RawFd};
 
-use napi::bindgen_prelude::BigUint64ArraySlice;
-use napi::Env;
-use napi_derive::napi;
-use sysix_core::fd;
-use sysix_core::fd::registry::{self, AdoptError, Handle, Owner, ReleaseError};
+use napi::{sys, Env};
+use sysix_core::fd::registry::{self, AdoptError, ReleaseError};
 
-use crate::arg::Fd;
+use crate::arg::{Fd, FdNumber, Token, U64Out, Uint};
 use crate::env::owner;
-use crate::error::{invalid_arg, sync};
+use crate::error::to_js;
+use crate::out::{NewFd, Output};
 
-/// Registers a descriptor the binding created as the calling environment's,
-/// and returns its packed handle for an `OwnedFd` to hold.
-pub(crate) fn hand_over(env: &Env, fd: OwnedFd) -> napi::Result<i64> {
-    Ok(hand_over_to(owner(env)?, fd))
-}
+/// A descriptor opened elsewhere, handed to the calling environment under
+/// the token given: `true`, or `false` when an `OwnedFd` (of any thread)
+/// already owns it.
+pub(crate) struct Adopted(RawFd, Token);
 
-/// [`hand_over`] for a descriptor a task created, whose environment's owner
-/// was taken when the task was queued.
-pub(crate) fn hand_over_to(owner: Owner, fd: OwnedFd) -> i64 {
-    // A packed handle has 53 bits: it converts exactly.
-    registry::register(fd, owner).pack() as i64
-}
+impl Output for Adopted {
+    fn ts() -> Cow<'static, str> {
+        "boolean".into()
+    }
 
-fn unpack(handle: i64) -> napi::Result<Handle> {
-    u64::try_from(handle)
-        .ok()
-        .and_then(Handle::unpack)
-        .ok_or_else(|| invalid_arg("not a descriptor handle"))
-}
-
-/// `fcntl(fd, F_GETFD)`, then takes ownership of a descriptor opened
-/// elsewhere: returns its handle, or -1 when an `OwnedFd` (of any thread)
-/// already owns it. Throws `EBADF` when `fd` is not open.
-#[napi]
-pub fn fd_adopt(env: Env, #[napi(ts_arg_type = "number")] fd: Fd) -> napi::Result<i64> {
-    match registry::adopt(fd.0, owner(&env)?) {
-        Ok(handle) => Ok(handle.pack() as i64),
-        Err(AdoptError::AlreadyOwned) => Ok(-1),
-        Err(AdoptError::NotOpen(error)) => sync(&env, Err(error)),
+    fn to_js(self, env: &Env) -> napi::Result<sys::napi_value> {
+        let Adopted(fd, Token(token)) = self;
+        match registry::adopt(fd, owner(env)?, token) {
+            Ok(()) => true.to_js(env),
+            Err(AdoptError::AlreadyOwned) => false.to_js(env),
+            Err(AdoptError::NotOpen(error)) => Err(to_js(env, &error)),
+        }
     }
 }
 
-/// `close(fd)`—Closes an owned descriptor, reporting what the kernel says;
-/// while a call in flight uses it, the close waits for that call to settle.
-#[napi]
-pub fn fd_close(env: Env, handle: i64) -> napi::Result<()> {
-    sync(&env, registry::close(unpack(handle)?, "close")).map(drop)
-}
+crate::bindings! {
+    /// Reserves `count` tokens for registrations of the descriptor table:
+    /// the first of them (the others follow it). Tokens are never reused.
+    sync fd_reserve_tokens(count: Uint) -> f64 {
+        registry::reserve_tokens(u64::from(count.0))
+            .map(|first| first.0 as f64)
+            .ok_or_else(|| sysix_core::Error::new(sysix_core::Errno::MFILE, "register")
+                .because("this process has used up the 2^53 registrations of sysix's descriptor table"))
+    }
 
-/// Gives up ownership without closing: returns 0, the number of calls in
-/// flight that still use the descriptor (then it stays owned), or -1 when
-/// the handle owns nothing.
-#[napi]
-pub fn fd_release(handle: i64) -> napi::Result<i32> {
-    Ok(match registry::release(unpack(handle)?) {
-        Ok(_) => 0,
-        Err(ReleaseError::Busy(leases)) => i32::try_from(leases).unwrap_or(i32::MAX),
-        Err(ReleaseError::NotOwned) => -1,
-    })
-}
+    /// `fcntl(fd, F_GETFD)`, then takes ownership of a descriptor opened
+    /// elsewhere under `token`: `false` when an `OwnedFd` (of any thread)
+    /// already owns it. Throws `EBADF` when `fd` is not open.
+    sync fd_adopt(fd: FdNumber, token: Token) -> Adopted {
+        Ok(Adopted(fd.0, token))
+    }
 
-/// Whether sysix owns `fd`, or last gave it up with `intoRaw()`: either way
-/// a kernel descriptor, not some runtime's resource id.
-#[napi]
-pub fn fd_known(#[napi(ts_arg_type = "number")] fd: Fd) -> bool {
-    registry::is_owned(fd.0) || registry::was_released(fd.0)
-}
+    /// `close(fd)`—Closes an owned descriptor, reporting what the kernel says;
+    /// while a call in flight uses it, the close waits for that call to settle
+    /// (and ends it, if it is a wait).
+    sync fd_close(fd: FdNumber, token: Token) -> () {
+        registry::close(fd.0, token.0, "close").map(drop)
+    }
 
-/// `fcntl(fd, F_DUPFD_CLOEXEC, 3)`—A new owned descriptor for the same open file.
-#[napi]
-pub fn fd_dup(env: Env, #[napi(ts_arg_type = "number")] fd: Fd) -> napi::Result<i64> {
-    hand_over(&env, sync(&env, fd::dup(fd.borrow()))?)
-}
+    /// Gives up ownership without closing: 0, the number of calls in flight
+    /// that still use the descriptor (then it stays owned), or -1 when the
+    /// token owns nothing.
+    sync fd_release(fd: FdNumber, token: Token) -> i32 {
+        Ok(match registry::release(fd.0, token.0) {
+            Ok(()) => 0,
+            Err(ReleaseError::Busy(leases)) => i32::try_from(leases).unwrap_or(i32::MAX),
+            Err(ReleaseError::NotOwned) => -1,
+        })
+    }
 
-/// `fstat(fd)`—Writes the device and inode numbers of the file open on `fd`
-/// into `out`.
-#[napi]
-pub fn fd_identity(
-    env: Env,
-    #[napi(ts_arg_type = "number")] fd: Fd,
-    #[napi(ts_arg_type = "BigUint64Array")] mut out: BigUint64ArraySlice,
-) -> napi::Result<()> {
-    let (dev, ino) = sync(&env, fd::identity(fd.borrow()))?;
-    // SAFETY: JavaScript is paused for the length of this synchronous call,
-    // so nothing else reads or writes the array.
-    match unsafe { out.as_mut() } {
-        [d, i, ..] => {
-            (*d, *i) = (dev, ino);
-            Ok(())
+    /// Whether an `OwnedFd` of this process owns `fd`.
+    sync fd_known(fd: FdNumber) -> bool {
+        Ok(registry::is_owned(fd.0))
+    }
+
+    /// `fcntl(fd, F_DUPFD_CLOEXEC, 3)`—A new owned descriptor for the same open file.
+    sync fd_dup(fd: Fd, token: Token) -> NewFd {
+        sysix_core::fd::dup(fd.as_fd()).map(|dup| NewFd(dup, token))
+    }
+
+    /// `fstat(fd)`—Writes the device and inode numbers of the file open on
+    /// `fd` into `out`. A number, not a descriptor to resolve: the Deno
+    /// check of a number argument asks it, and a `FileId` of its own.
+    sync fd_identity(fd: FdNumber, out: U64Out) -> () {
+        let (dev, ino) = sysix_core::fd::identity(fd.borrow())?;
+        match out.as_mut() {
+            [d, i, ..] => {
+                (*d, *i) = (dev, ino);
+                Ok(())
+            }
+            _ => Err(sysix_core::Error::new(sysix_core::Errno::INVAL, "fstat")),
         }
-        _ => Err(invalid_arg("out must hold 2 bigints")),
     }
 }

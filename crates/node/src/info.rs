@@ -83,11 +83,18 @@ pub struct MachineInfo {
     pub cwd: Option<Filesystem>,
 }
 
-/// Gathers what `sysix info` prints. The current directory is looked up as
-/// `.`, so a name that is not UTF-8 is found all the same; its lossy name is
-/// only shown.
-#[napi]
-pub fn machine_info() -> MachineInfo {
+crate::out::output_by_napi!(MachineInfo => "MachineInfo");
+
+crate::bindings! {
+    /// Gathers what `sysix info` prints. The current directory is looked up
+    /// as `.`, so a name that is not UTF-8 is found all the same; its lossy
+    /// name is only shown.
+    sync machine_info() -> MachineInfo {
+        Ok(gather())
+    }
+}
+
+fn gather() -> MachineInfo {
     let cwd = std::env::current_dir().ok();
     let info = info::info(cwd.as_ref().map(|_| Path::new(".")));
     let limit = |n: Option<u64>| n.map(|n| n as f64);

@@ -1,13 +1,15 @@
 //! The Node-API binding of sysix.
 //!
-//! Thin by design: each export converts its arguments ([`arg`]), calls one
-//! function of `sysix-core`, and converts the result or the error
-//! ([`error`]). Blocking calls come in pairs, `fooSync` on the calling thread
-//! and `foo` on the libuv threadpool ([`task`]). Descriptors cross as
-//! numbers, owned through a process-wide table ([`fd`]) per environment
-//! ([`env`](mod@env)), and results of several values come back through typed arrays
-//! the caller passes. The TypeScript layer in `lib/` validates
-//! arguments and owns the descriptors; users never see this binding directly.
+//! Thin by design: every export is declared once with [`bindings!`]: its
+//! arguments by kind ([`arg`]), one call of `sysix-core`, and its result
+//! ([`out`]); errors become Node-style errors in one place ([`error`]).
+//! Blocking calls come in pairs, `fooSync` on the calling thread and `foo`
+//! on the libuv threadpool; waits of unbounded length get threads of their
+//! own ([`wait`]). Descriptors cross as numbers, owned through a
+//! process-wide table ([`fd`]) per environment ([`env`](mod@env)). The
+//! TypeScript layer in `lib/` validates arguments, resolves descriptor
+//! objects to numbers last, and owns the descriptors; users never see this
+//! binding directly.
 
 // Its documentation is for contributors: the modules it links are private.
 #![allow(rustdoc::private_intra_doc_links)]
@@ -16,15 +18,12 @@
     not(test),
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
-// napi-derive leaves the exports out of test builds, so what only they use
+// napi-derive leaves its items out of test builds, so what only they use
 // looks dead there.
 #![cfg_attr(test, allow(dead_code))]
 
-#[macro_use]
-mod pair;
-
 mod arg;
-mod copied;
+mod bind;
 mod cpu;
 mod env;
 mod errno;
@@ -33,9 +32,9 @@ mod fd;
 mod fs;
 mod info;
 mod num;
+mod out;
 mod pipe;
 mod same_file;
-mod task;
 mod times;
 mod wait;
 

@@ -8,7 +8,8 @@
 //!
 //! - **Once only.** A descriptor is closed by whoever removes its entry, and
 //!   only with its token, so a stale owner can never close a number that was
-//!   closed behind its back and handed to someone else.
+//!   closed behind its back and handed to someone else. Tokens come from one
+//!   64-bit counter ([`reserve_tokens`]) and are never reused.
 //! - **One owner.** [`adopt`] refuses a number that a live owner holds, in
 //!   any environment of the process.
 //! - **Teardown.** [`teardown`] closes what an environment still owns when it
@@ -18,14 +19,19 @@
 //!   another thread uses it: a close requested meanwhile (by its owner, or by
 //!   teardown) happens when the last lease ends, so the number cannot be reused
 //!   by another file under that call. [`release`] refuses to give up a leased
-//!   descriptor.
+//!   descriptor. A lease belongs to the registration it was taken on: if the
+//!   number was closed behind the table's back and registered again, the old
+//!   lease's end touches nothing of the new one.
+//! - **Waits end with their descriptor.** A wait of unbounded length (a lock,
+//!   inotify events) leases its descriptor with an [`Interrupt`]: closing the
+//!   descriptor interrupts the wait, whose end then closes it.
 //!
 //! The table is indexed by descriptor number: numbers are small and dense, as
 //! the kernel hands out the lowest free one.
 
 use std::os::fd::{AsRawFd, BorrowedFd, IntoRawFd, OwnedFd, RawFd};
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::error::{Error, Result};
 use crate::Errno;
@@ -49,70 +55,80 @@ impl Default for Owner {
 }
 
 /// The proof of ownership of one registration: closing or releasing a
-/// descriptor takes the token it was registered with. Tokens have
-/// [`Token::BITS`] bits, so that a [`Handle`] packs into 53.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Token(pub u32);
+/// descriptor takes the token it was registered with.
+///
+/// Tokens are handed out by [`reserve_tokens`] from one counter for the whole
+/// process, each once: a stale owner's token never matches a later
+/// registration, however many come between. They stay below
+/// [`Token::LIMIT`], so that a JavaScript number holds one exactly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Token(pub u64);
 
 impl Token {
-    /// How many bits a token has. They wrap: two registrations of one number
-    /// four million registrations apart share a token.
-    pub const BITS: u32 = 22;
+    /// One more than the largest token: 2<sup>53</sup>, the first integer a
+    /// JavaScript number cannot tell from its neighbour. At a million
+    /// registrations a second the counter would reach it in 285 years.
+    pub const LIMIT: u64 = 1 << 53;
 }
 
-/// A registered descriptor: its number and its token.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Handle {
-    /// The descriptor number.
-    pub fd: RawFd,
-    /// The token that closes or releases it.
-    pub token: Token,
+/// Reserves `count` tokens: returns the first of them, the others following
+/// it, or `None` once the counter would pass [`Token::LIMIT`] (then no
+/// registration can be made, rather than one whose token repeats).
+pub fn reserve_tokens(count: u64) -> Option<Token> {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |next| {
+        next.checked_add(count).filter(|end| *end <= Token::LIMIT)
+    })
+    .ok()
+    .map(Token)
 }
 
-impl Handle {
-    /// The handle as one integer below 2<sup>53</sup> (a JavaScript number
-    /// holds it exactly): the token above the 31 bits of the descriptor.
-    pub fn pack(self) -> u64 {
-        (u64::from(self.token.0) << 31) | u64::from(self.fd.unsigned_abs())
-    }
-
-    /// The handle [`Handle::pack`] made, or `None` for an integer it cannot have made.
-    pub fn unpack(packed: u64) -> Option<Self> {
-        let fd = RawFd::try_from(packed & 0x7fff_ffff).ok()?;
-        let token = u32::try_from(packed >> 31)
-            .ok()
-            .filter(|t| *t >> Token::BITS == 0)?;
-        Some(Self {
-            fd,
-            token: Token(token),
-        })
-    }
+/// What a wait that leases a descriptor is told when the descriptor is
+/// closed (by its owner or by its environment's teardown): it must stop
+/// waiting, so that its lease ends and the close can happen.
+pub trait Interrupt: Send + Sync {
+    /// Stops the wait soon; returns at once.
+    fn interrupt(self: Arc<Self>);
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A registration's state.
+#[derive(Clone)]
 enum Slot {
     /// Not registered.
     Free,
-    /// Owned by `owner`; `leases` calls in flight use it.
-    Owned {
-        owner: Owner,
-        token: Token,
-        leases: u32,
-    },
-    /// Closed by its owner (or its owner's teardown) while leased: the last
-    /// lease closes it. `owner` is who asked, to be told of a failure.
-    Closing { owner: Owner, leases: u32 },
-    /// Given up with [`release`]: open, owned by the caller of `release`, and
-    /// known to be a kernel descriptor (see [`was_released`]).
-    Released,
+    /// Registered.
+    Held(Entry),
 }
 
-static TABLE: Mutex<Vec<Slot>> = Mutex::new(Vec::new());
+/// A registered descriptor.
+#[derive(Clone)]
+struct Entry {
+    /// Who owns it, and, once closing, who asked (to be told of a failure).
+    owner: Owner,
+    token: Token,
+    /// Calls in flight that use it.
+    leases: u32,
+    /// The waits among those calls.
+    waits: Vec<(u64, Arc<dyn Interrupt>)>,
+    /// Its owner closed it while it was leased: the last lease closes it.
+    closing: bool,
+}
+
+struct Table {
+    slots: Vec<Slot>,
+    /// Numbers the leases of waits, to find them again when they end.
+    next_wait: u64,
+}
+
+static TABLE: Mutex<Table> = Mutex::new(Table {
+    slots: Vec::new(),
+    next_wait: 0,
+});
 
 /// Failures of closes that waited for a lease, by owner, until collected.
 static DEFERRED_FAILURES: Mutex<Vec<(Owner, Error)>> = Mutex::new(Vec::new());
 
-fn table() -> MutexGuard<'static, Vec<Slot>> {
+fn table() -> MutexGuard<'static, Table> {
     // A panic while the lock was held cannot leave a slot half-written: every
     // update is a single assignment. Keep going with the table as it is.
     TABLE
@@ -120,39 +136,51 @@ fn table() -> MutexGuard<'static, Vec<Slot>> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-fn slot(table: &mut Vec<Slot>, fd: RawFd) -> &mut Slot {
-    let index = usize::try_from(fd).unwrap_or(0);
-    if table.len() <= index {
-        table.resize(index + 1, Slot::Free);
+impl Table {
+    fn slot(&mut self, fd: RawFd) -> &mut Slot {
+        let index = usize::try_from(fd).unwrap_or(0);
+        if self.slots.len() <= index {
+            self.slots.resize(index + 1, Slot::Free);
+        }
+        &mut self.slots[index]
     }
-    &mut table[index]
-}
 
-fn next_token() -> Token {
-    static NEXT: AtomicU32 = AtomicU32::new(1);
-    Token(NEXT.fetch_add(1, Ordering::Relaxed) & ((1 << Token::BITS) - 1))
+    /// The entry of `fd` if it is registered under `token`.
+    fn entry(&mut self, fd: RawFd, token: Token) -> Option<&mut Entry> {
+        match self.slots.get_mut(usize::try_from(fd).ok()?) {
+            Some(Slot::Held(entry)) if entry.token == token => Some(entry),
+            _ => None,
+        }
+    }
 }
 
 /// Closes `fd`, reporting what the kernel says.
-fn close_raw(fd: RawFd, syscall: &'static str) -> Result<()> {
-    // SAFETY: callers hold the only claim on `fd`: they removed its entry from
-    // the table (or never registered it), and nothing else closes it.
+///
+/// # Safety
+///
+/// The caller must own `fd`: it removed the number's entry from the table
+/// (or never registered it), so that no other code of sysix closes it or
+/// uses it afterwards.
+unsafe fn close_raw(fd: RawFd, syscall: &'static str) -> Result<()> {
+    // SAFETY: per this function's contract, the caller owns `fd`.
     unsafe { rustix::io::try_close(fd) }.map_err(|errno| Error::new(errno, syscall))
 }
 
-/// Registers a descriptor sysix just created, owned by `owner`.
-pub fn register(fd: OwnedFd, owner: Owner) -> Handle {
+/// Registers a descriptor sysix just created, owned by `owner`, under a token
+/// of [`reserve_tokens`].
+pub fn register(fd: OwnedFd, owner: Owner, token: Token) {
     let fd = fd.into_raw_fd();
-    let token = next_token();
     // The kernel just handed out this number, so no open descriptor has it:
     // whatever the slot says is stale (a registered descriptor closed behind
-    // its owner's back) and the token keeps that owner from closing this one.
-    *slot(&mut table(), fd) = Slot::Owned {
+    // its owner's back), and the new token keeps that owner, and the leases
+    // taken on that registration, away from this one.
+    *table().slot(fd) = Slot::Held(Entry {
         owner,
         token,
         leases: 0,
-    };
-    Handle { fd, token }
+        waits: Vec::new(),
+        closing: false,
+    });
 }
 
 /// Why [`adopt`] refused a descriptor.
@@ -165,23 +193,24 @@ pub enum AdoptError {
 }
 
 /// `fcntl(fd, F_GETFD)`, then registers a descriptor opened elsewhere,
-/// owned by `owner`: from now on only its owner closes it.
-pub fn adopt(fd: RawFd, owner: Owner) -> std::result::Result<Handle, AdoptError> {
+/// owned by `owner` under `token`: from now on only its owner closes it.
+pub fn adopt(fd: RawFd, owner: Owner, token: Token) -> std::result::Result<(), AdoptError> {
     let mut table = table();
-    let slot = slot(&mut table, fd);
-    if matches!(slot, Slot::Owned { .. } | Slot::Closing { .. }) {
+    let slot = table.slot(fd);
+    if matches!(slot, Slot::Held(_)) {
         return Err(AdoptError::AlreadyOwned);
     }
     // Checked with the table locked, so no other thread registers it meanwhile.
     // SAFETY: only borrowed for the check, which closes nothing.
     crate::fd::check_open(unsafe { BorrowedFd::borrow_raw(fd) }).map_err(AdoptError::NotOpen)?;
-    let token = next_token();
-    *slot = Slot::Owned {
+    *slot = Slot::Held(Entry {
         owner,
         token,
         leases: 0,
-    };
-    Ok(Handle { fd, token })
+        waits: Vec::new(),
+        closing: false,
+    });
+    Ok(())
 }
 
 /// What [`close`] did.
@@ -189,107 +218,108 @@ pub fn adopt(fd: RawFd, owner: Owner) -> std::result::Result<Handle, AdoptError>
 pub enum Closed {
     /// Closed now.
     Now,
-    /// Leased by a call in flight: the last lease closes it.
+    /// Leased by a call in flight: the last lease closes it (and the waits
+    /// among those calls have been interrupted).
     Deferred,
 }
 
 /// Closes a registered descriptor, or, while calls in flight lease it, has
-/// the last of them close it. Fails with `EBADF` when `handle` is not
-/// registered (it was closed or released already, or closed behind its
-/// owner's back and registered again since); with what the kernel reports
-/// otherwise, the descriptor being closed all the same.
-pub fn close(handle: Handle, syscall: &'static str) -> Result<Closed> {
-    {
+/// the last of them close it, interrupting the waits among them. Fails with
+/// `EBADF` when `fd` is not registered under `token` (it was closed or
+/// released already, or closed behind its owner's back and registered again
+/// since); with what the kernel reports otherwise, the descriptor being
+/// closed all the same.
+pub fn close(fd: RawFd, token: Token, syscall: &'static str) -> Result<Closed> {
+    let deferred = {
         let mut table = table();
-        let slot = slot(&mut table, handle.fd);
-        match *slot {
-            Slot::Owned {
-                token,
-                leases,
-                owner,
-            } if token == handle.token => {
-                if leases > 0 {
-                    *slot = Slot::Closing { owner, leases };
-                    return Ok(Closed::Deferred);
-                }
-                *slot = Slot::Free;
-            }
-            _ => return Err(Error::new(Errno::BADF, syscall)),
+        let Some(entry) = table.entry(fd, token).filter(|e| !e.closing) else {
+            return Err(Error::new(Errno::BADF, syscall));
+        };
+        if entry.leases > 0 {
+            entry.closing = true;
+            Some(entry.waits.clone())
+        } else {
+            *table.slot(fd) = Slot::Free;
+            None
         }
+    };
+    match deferred {
+        // Interrupted outside the lock: a wait may take it to end.
+        Some(waits) => {
+            for (_, wait) in waits {
+                wait.interrupt();
+            }
+            Ok(Closed::Deferred)
+        }
+        // SAFETY: the entry was removed above, so this caller owns `fd`.
+        None => unsafe { close_raw(fd, syscall) }.map(|()| Closed::Now),
     }
-    close_raw(handle.fd, syscall).map(|()| Closed::Now)
 }
 
 /// Why [`release`] refused to give up a descriptor.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReleaseError {
-    /// Not registered under this handle (see [`close`]).
+    /// Not registered under this token (see [`close`]).
     NotOwned,
     /// This many calls in flight still use it.
     Busy(u32),
 }
 
 /// Gives up ownership of a registered descriptor without closing it: the
-/// caller now owns the number. Refused while a call in flight leases it,
-/// since that call would go on using a number it no longer owns.
-pub fn release(handle: Handle) -> std::result::Result<RawFd, ReleaseError> {
+/// caller now owns the number, and the table forgets it. Refused while a
+/// call in flight leases it, since that call would go on using a number it
+/// no longer owns.
+pub fn release(fd: RawFd, token: Token) -> std::result::Result<(), ReleaseError> {
     let mut table = table();
-    let slot = slot(&mut table, handle.fd);
-    match *slot {
-        Slot::Owned { token, leases, .. } if token == handle.token => {
-            if leases > 0 {
-                return Err(ReleaseError::Busy(leases));
-            }
-            *slot = Slot::Released;
-            Ok(handle.fd)
+    match table.entry(fd, token) {
+        Some(entry) if entry.closing => Err(ReleaseError::NotOwned),
+        Some(entry) if entry.leases > 0 => Err(ReleaseError::Busy(entry.leases)),
+        Some(_) => {
+            *table.slot(fd) = Slot::Free;
+            Ok(())
         }
-        _ => Err(ReleaseError::NotOwned),
+        None => Err(ReleaseError::NotOwned),
     }
 }
 
 /// Whether `fd` is registered to a live owner.
 pub fn is_owned(fd: RawFd) -> bool {
+    let table = table();
     matches!(
-        table().get(usize::try_from(fd).unwrap_or(usize::MAX)),
-        Some(Slot::Owned { .. } | Slot::Closing { .. })
-    )
-}
-
-/// Whether `fd` was last given up with [`release`] and has not been
-/// registered since: a kernel descriptor sysix handed out.
-pub fn was_released(fd: RawFd) -> bool {
-    matches!(
-        table().get(usize::try_from(fd).unwrap_or(usize::MAX)),
-        Some(Slot::Released)
+        usize::try_from(fd).ok().and_then(|i| table.slots.get(i)),
+        Some(Slot::Held(_))
     )
 }
 
 /// Closes every descriptor `owner` still holds, as when its environment goes
-/// away. Leased descriptors are closed by their last lease.
+/// away. Leased descriptors are closed by their last lease, and the waits
+/// that lease them are interrupted.
 pub fn teardown(owner: Owner) {
     let mut closing = Vec::new();
+    let mut waits = Vec::new();
     {
         let mut table = table();
-        for (fd, slot) in table.iter_mut().enumerate() {
-            if let Slot::Owned {
-                owner: o, leases, ..
-            } = *slot
-            {
-                if o != owner {
-                    continue;
-                }
-                if leases > 0 {
-                    *slot = Slot::Closing { owner, leases };
-                } else {
-                    *slot = Slot::Free;
-                    closing.extend(RawFd::try_from(fd).ok());
-                }
+        for (fd, slot) in table.slots.iter_mut().enumerate() {
+            let Slot::Held(entry) = slot else { continue };
+            if entry.owner != owner || entry.closing {
+                continue;
+            }
+            if entry.leases > 0 {
+                entry.closing = true;
+                waits.extend(entry.waits.iter().map(|(_, w)| w.clone()));
+            } else {
+                *slot = Slot::Free;
+                closing.extend(RawFd::try_from(fd).ok());
             }
         }
     }
+    for wait in waits {
+        wait.interrupt();
+    }
     for fd in closing {
         // Nobody is left to hear what close reports: the environment is gone.
-        let _ = close_raw(fd, "close");
+        // SAFETY: the entry was removed above, so this caller owns `fd`.
+        let _ = unsafe { close_raw(fd, "close") };
     }
 }
 
@@ -308,26 +338,52 @@ pub fn take_deferred_failures(owner: Owner) -> Vec<Error> {
 #[derive(Debug)]
 pub struct Lease {
     fd: RawFd,
+    token: Token,
+    /// The number of the wait this lease serves, if it does.
+    wait: Option<u64>,
 }
 
 impl Lease {
-    /// Leases `fd` if a live owner holds it.
+    /// Leases `fd` if a live owner holds it (and has not asked to close it).
     pub fn new(fd: RawFd) -> Option<Self> {
+        Self::take(fd, None)
+    }
+
+    /// Leases `fd` for a wait, which closing the descriptor interrupts.
+    pub fn for_wait(fd: RawFd, wait: Arc<dyn Interrupt>) -> Option<Self> {
+        Self::take(fd, Some(wait))
+    }
+
+    fn take(fd: RawFd, wait: Option<Arc<dyn Interrupt>>) -> Option<Self> {
         let mut table = table();
-        match table.get_mut(usize::try_from(fd).ok()?) {
-            Some(Slot::Owned { leases, .. }) => {
-                *leases += 1;
-                Some(Self { fd })
-            }
-            _ => None,
+        let id = table.next_wait;
+        let Slot::Held(entry) = table.slots.get_mut(usize::try_from(fd).ok()?)? else {
+            return None;
+        };
+        if entry.closing {
+            return None;
         }
+        entry.leases += 1;
+        let token = entry.token;
+        let wait = wait.map(|wait| {
+            entry.waits.push((id, wait));
+            id
+        });
+        if wait.is_some() {
+            table.next_wait += 1;
+        }
+        Some(Self { fd, token, wait })
     }
 
     /// The descriptor, open for as long as the lease lives.
     pub fn as_fd(&self) -> BorrowedFd<'_> {
-        // SAFETY: the table keeps a leased descriptor open: neither `close`
-        // nor `teardown` closes it while this lease counts, and `release`
-        // refuses to give it up.
+        // SAFETY: no code of sysix closes a leased descriptor: `close`,
+        // `teardown` and `release` wait for the last lease, and a lease whose
+        // registration was replaced closes nothing. Code outside sysix that
+        // closes a number it does not own breaks I/O safety, as unsafe code
+        // that closes a Rust `OwnedFd`'s number does; the kernel then answers
+        // `EBADF`, or acts on whatever file got the number, and no memory is
+        // touched either way (a descriptor is only a number to the kernel).
         unsafe { BorrowedFd::borrow_raw(self.fd) }
     }
 }
@@ -342,27 +398,26 @@ impl Drop for Lease {
     fn drop(&mut self) {
         let asked_by = {
             let mut table = table();
-            let slot = slot(&mut table, self.fd);
-            match slot {
-                Slot::Owned { leases, .. } => {
-                    *leases -= 1;
-                    None
-                }
-                Slot::Closing { leases, owner } => {
-                    *leases -= 1;
-                    let owner = *owner;
-                    if *leases == 0 {
-                        *slot = Slot::Free;
-                        Some(owner)
-                    } else {
-                        None
-                    }
-                }
-                Slot::Free | Slot::Released => None,
+            let Some(entry) = table.entry(self.fd, self.token) else {
+                // Registered again since: nothing of this lease's is left.
+                return;
+            };
+            entry.leases -= 1;
+            if let Some(id) = self.wait {
+                entry.waits.retain(|(w, _)| *w != id);
+            }
+            if entry.closing && entry.leases == 0 {
+                let owner = entry.owner;
+                *table.slot(self.fd) = Slot::Free;
+                Some(owner)
+            } else {
+                None
             }
         };
         if let Some(owner) = asked_by {
-            if let Err(error) = close_raw(self.fd, "close") {
+            // SAFETY: the entry was removed above, so this lease, its last
+            // user, owns the number now.
+            if let Err(error) = unsafe { close_raw(self.fd, "close") } {
                 DEFERRED_FAILURES
                     .lock()
                     .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -375,7 +430,7 @@ impl Drop for Lease {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::os::fd::AsFd;
+    use std::sync::atomic::AtomicUsize;
 
     /// The tests of this module run one at a time, on descriptors numbered
     /// from 1000 up where no other test's descriptor lands, so that a number
@@ -398,52 +453,61 @@ mod tests {
         crate::fd::check_open(unsafe { BorrowedFd::borrow_raw(fd) }).is_ok()
     }
 
+    fn token() -> Token {
+        reserve_tokens(1).unwrap()
+    }
+
+    fn registered(owner: Owner) -> (RawFd, Token) {
+        let fd = open_fd();
+        let raw = fd.as_raw_fd();
+        let token = token();
+        register(fd, owner, token);
+        (raw, token)
+    }
+
     #[test]
-    fn handles_pack_into_53_bits_and_back() {
-        let _serial = serial();
-        for (fd, token) in [(0, 0), (3, 1), (i32::MAX, (1 << Token::BITS) - 1)] {
-            let handle = Handle {
-                fd,
-                token: Token(token),
-            };
-            assert!(handle.pack() < 1 << 53);
-            assert_eq!(Handle::unpack(handle.pack()), Some(handle));
-        }
-        assert_eq!(Handle::unpack(1 << 53), None);
+    fn tokens_are_handed_out_once_and_stop_at_the_limit() {
+        let first = reserve_tokens(3).unwrap();
+        let next = reserve_tokens(1).unwrap();
+        assert!(next.0 >= first.0 + 3);
+        assert!(reserve_tokens(Token::LIMIT).is_none());
+        assert!(
+            reserve_tokens(1).unwrap() > next,
+            "a refused reservation takes nothing"
+        );
     }
 
     #[test]
     fn close_once_with_the_token_only() {
         let _serial = serial();
-        let owner = Owner::new();
-        let handle = register(open_fd(), owner);
-        let forged = Handle {
-            fd: handle.fd,
-            token: Token(handle.token.0.wrapping_add(1)),
-        };
-        assert_eq!(close(forged, "close").unwrap_err().errno, Errno::BADF);
-        assert!(is_open(handle.fd));
-        assert_eq!(close(handle, "close").unwrap(), Closed::Now);
-        assert!(!is_open(handle.fd));
-        assert_eq!(close(handle, "close").unwrap_err().errno, Errno::BADF);
+        let (fd, token) = registered(Owner::new());
+        let forged = Token(token.0 + 1);
+        assert_eq!(close(fd, forged, "close").unwrap_err().errno, Errno::BADF);
+        assert!(is_open(fd));
+        assert_eq!(close(fd, token, "close").unwrap(), Closed::Now);
+        assert!(!is_open(fd));
+        assert_eq!(close(fd, token, "close").unwrap_err().errno, Errno::BADF);
     }
 
     #[test]
     fn adopt_refuses_a_second_owner_and_closed_numbers() {
         let _serial = serial();
-        let file = open_fd();
-        let raw = file.into_raw_fd();
-        let first = adopt(raw, Owner::new()).unwrap();
-        assert_eq!(adopt(raw, Owner::new()), Err(AdoptError::AlreadyOwned));
-        let released = release(first).unwrap();
-        assert!(was_released(released));
-        let again = adopt(released, Owner::new()).unwrap();
-        assert!(!was_released(released));
-        close(again, "close").unwrap();
-        match adopt(raw, Owner::new()) {
+        let raw = open_fd().into_raw_fd();
+        let first = token();
+        adopt(raw, Owner::new(), first).unwrap();
+        assert_eq!(
+            adopt(raw, Owner::new(), token()),
+            Err(AdoptError::AlreadyOwned)
+        );
+        release(raw, first).unwrap();
+        assert!(!is_owned(raw), "a released number is forgotten");
+        let again = token();
+        adopt(raw, Owner::new(), again).unwrap();
+        close(raw, again, "close").unwrap();
+        match adopt(raw, Owner::new(), token()) {
             Err(AdoptError::NotOpen(error)) => assert_eq!(error.errno, Errno::BADF),
             // Another test's descriptor may have taken the number meanwhile.
-            Ok(handle) => drop(release(handle)),
+            Ok(()) => drop(is_owned(raw)),
             Err(other) => panic!("{other:?}"),
         }
     }
@@ -452,51 +516,98 @@ mod tests {
     fn a_leased_descriptor_closes_with_its_last_lease() {
         let _serial = serial();
         let owner = Owner::new();
-        let handle = register(open_fd(), owner);
-        let first = Lease::new(handle.fd).unwrap();
-        let second = Lease::new(handle.fd).unwrap();
-        assert_eq!(release(handle), Err(ReleaseError::Busy(2)));
-        assert_eq!(close(handle, "close").unwrap(), Closed::Deferred);
+        let (fd, token) = registered(owner);
+        let first = Lease::new(fd).unwrap();
+        let second = Lease::new(fd).unwrap();
+        assert_eq!(release(fd, token), Err(ReleaseError::Busy(2)));
+        assert_eq!(close(fd, token, "close").unwrap(), Closed::Deferred);
         assert!(
-            Lease::new(handle.fd).is_none(),
-            "a closed descriptor is not leased again"
+            Lease::new(fd).is_none(),
+            "a closing descriptor is not leased again"
         );
+        assert_eq!(release(fd, token), Err(ReleaseError::NotOwned));
         drop(first);
         assert!(is_open(second.as_fd().as_raw_fd()));
         drop(second);
-        assert!(!is_open(handle.fd));
+        assert!(!is_open(fd));
         assert!(take_deferred_failures(owner).is_empty());
+    }
+
+    #[test]
+    fn a_lease_of_a_replaced_registration_leaves_the_new_one_alone() {
+        let _serial = serial();
+        let owner = Owner::new();
+        let (fd, old) = registered(owner);
+        let lease = Lease::new(fd).unwrap();
+        // Closed behind the table's back, the number is reused and registered again.
+        // SAFETY: the test owns the number; nothing else uses it.
+        unsafe { rustix::io::try_close(fd) }.unwrap();
+        // The lowest free number from 1000 up, which is the one just closed.
+        let reused = open_fd();
+        assert_eq!(reused.as_raw_fd(), fd);
+        let new = token();
+        register(reused, owner, new);
+        drop(lease);
+        assert_eq!(close(fd, old, "close").unwrap_err().errno, Errno::BADF);
+        assert!(is_open(fd), "the old lease and token touched nothing");
+        assert_eq!(
+            close(fd, new, "close").unwrap(),
+            Closed::Now,
+            "no lease counted against the new one"
+        );
+        assert!(!is_open(fd));
+    }
+
+    #[test]
+    fn closing_interrupts_the_waits_that_lease_a_descriptor() {
+        struct Count(AtomicUsize);
+        impl Interrupt for Count {
+            fn interrupt(self: Arc<Self>) {
+                self.0.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        let _serial = serial();
+        let (fd, token) = registered(Owner::new());
+        let count = Arc::new(Count(AtomicUsize::new(0)));
+        let wait = Lease::for_wait(fd, count.clone()).unwrap();
+        let call = Lease::new(fd).unwrap();
+        assert_eq!(close(fd, token, "close").unwrap(), Closed::Deferred);
+        assert_eq!(count.0.load(Ordering::Relaxed), 1);
+        drop(wait);
+        assert!(is_open(fd), "still leased by the other call");
+        drop(call);
+        assert!(!is_open(fd));
     }
 
     #[test]
     fn teardown_closes_what_an_owner_holds_and_nothing_else() {
         let _serial = serial();
         let (gone, staying) = (Owner::new(), Owner::new());
-        let held = register(open_fd(), gone);
-        let leased = register(open_fd(), gone);
-        let lease = Lease::new(leased.fd).unwrap();
-        let other = register(open_fd(), staying);
+        let (held, _) = registered(gone);
+        let (leased, _) = registered(gone);
+        let lease = Lease::new(leased).unwrap();
+        let (other, other_token) = registered(staying);
         let unowned = open_fd();
         teardown(gone);
-        assert!(!is_open(held.fd));
-        assert!(is_open(leased.fd), "kept open for the call in flight");
-        assert!(is_open(other.fd));
-        assert!(is_open(unowned.as_fd().as_raw_fd()));
+        assert!(!is_open(held));
+        assert!(is_open(leased), "kept open for the call in flight");
+        assert!(is_open(other));
+        assert!(is_open(unowned.as_raw_fd()));
         drop(lease);
-        assert!(!is_open(leased.fd));
-        close(other, "close").unwrap();
+        assert!(!is_open(leased));
+        close(other, other_token, "close").unwrap();
     }
 
     #[test]
     fn a_failed_deferred_close_is_kept_for_its_owner() {
         let _serial = serial();
         let owner = Owner::new();
-        let handle = register(open_fd(), owner);
-        let lease = Lease::new(handle.fd).unwrap();
-        close(handle, "close").unwrap();
+        let (fd, token) = registered(owner);
+        let lease = Lease::new(fd).unwrap();
+        close(fd, token, "close").unwrap();
         // Closed behind the table's back: the deferred close will see EBADF.
         // SAFETY: the test owns the descriptor; nothing else uses it.
-        unsafe { rustix::io::try_close(handle.fd) }.unwrap();
+        unsafe { rustix::io::try_close(fd) }.unwrap();
         drop(lease);
         let failures = take_deferred_failures(owner);
         assert_eq!(failures.len(), 1);

@@ -51,6 +51,17 @@ pub struct Event {
 /// `read(fd)`—The events waiting: one read's worth. On a blocking instance
 /// with none waiting this waits; on a non-blocking one it returns none.
 pub fn read_events(fd: BorrowedFd<'_>) -> Result<Vec<Event>> {
+    loop {
+        match read_once(fd) {
+            Err(Errno::INTR) => continue,
+            other => return other.map_err(|errno| Error::new(errno, "read")),
+        }
+    }
+}
+
+/// One `read`: the events it returns (none from a non-blocking instance
+/// with none waiting), or its error, `EINTR` included.
+fn read_once(fd: BorrowedFd<'_>) -> std::result::Result<Vec<Event>, Errno> {
     let mut buffer = vec![MaybeUninit::uninit(); 64 * 1024];
     let mut reader = Reader::new(fd, &mut buffer);
     let mut events = Vec::new();
@@ -63,11 +74,35 @@ pub fn read_events(fd: BorrowedFd<'_>) -> Result<Vec<Event>> {
                 name: event.file_name().map(|name| name.to_bytes().to_vec()),
             }),
             Err(Errno::AGAIN) if events.is_empty() => return Ok(events),
-            Err(Errno::INTR) if events.is_empty() => continue,
-            Err(errno) if events.is_empty() => return Err(Error::new(errno, "read")),
+            Err(errno) if events.is_empty() => return Err(errno),
             Err(_) => return Ok(events),
         }
         if reader.is_buffer_empty() {
+            return Ok(events);
+        }
+    }
+}
+
+/// Waits until events come, or the wait is called off, and reads them.
+///
+/// Another reader of the same instance may take the events between the
+/// wakeup and the read: then this waits again. A read that blocks for that
+/// reason (on a blocking instance) is interrupted like the wait itself,
+/// so that calling the wait off always ends it. Where waits poll (see
+/// [`crate::wait`]), a read is only made when `FIONREAD` reports events.
+pub fn wait_events(fd: BorrowedFd<'_>, cancel: &Cancel) -> Waited<Vec<Event>> {
+    loop {
+        wait_readable(fd, cancel)?;
+        let events = cancel
+            .retry(|mode| {
+                if mode == Mode::Poll && crate::fs::io::fionread(fd).map_err(|e| e.errno)? == 0 {
+                    // Taken by another reader: back to waiting.
+                    return Ok(Vec::new());
+                }
+                read_once(fd)
+            })
+            .map_err(|interrupted| interrupted.named("read"))?;
+        if !events.is_empty() {
             return Ok(events);
         }
     }
@@ -77,7 +112,7 @@ pub fn read_events(fd: BorrowedFd<'_>) -> Result<Vec<Event>> {
 ///
 /// # References
 ///  - [Linux `poll(2)`](https://man7.org/linux/man-pages/man2/poll.2.html)
-pub fn wait_readable(fd: BorrowedFd<'_>, cancel: &Cancel) -> Waited<()> {
+fn wait_readable(fd: BorrowedFd<'_>, cancel: &Cancel) -> Waited<()> {
     use rustix::event::{poll, PollFd, PollFlags};
     use rustix::time::Timespec;
     let tick = Timespec {

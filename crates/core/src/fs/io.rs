@@ -21,6 +21,17 @@ pub fn pread(fd: BorrowedFd<'_>, buffer: &mut [u8], offset: u64) -> Result<usize
     rustix::io::pread(fd, buffer, offset).syscall("pread")
 }
 
+/// `preadv(fd, buffers, offset)`—[`pread`] into memory that must not be
+/// borrowed as one Rust slice (a view other threads may touch): [`readv`]
+/// at `offset`, without moving the file position. Its errors name `pread`,
+/// the call it stands for.
+///
+/// # References
+///  - [Linux `preadv(2)`](https://man7.org/linux/man-pages/man2/preadv.2.html)
+pub fn preadv(fd: BorrowedFd<'_>, buffers: &mut [IoSliceMut<'_>], offset: u64) -> Result<usize> {
+    rustix::io::preadv(fd, buffers, offset).syscall("pread")
+}
+
 /// `pwrite(fd, buffer, offset)`—Writes at `offset` without moving the file
 /// position, returning how many bytes it wrote.
 ///

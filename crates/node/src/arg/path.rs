@@ -1,13 +1,15 @@
-//! Path arguments: a string or the bytes of a `Buffer`.
+//! Path arguments: a string or the bytes of a `Uint8Array`, copied (both
+//! forms of a call own their path).
 
+use std::borrow::Cow;
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
-use napi::bindgen_prelude::{FromNapiValue, ValidateNapiValue};
+use napi::bindgen_prelude::FromNapiValue;
 use napi::{sys, ValueType};
 
-use super::value_type;
+use super::{value_type, view, Arg};
 use crate::error::invalid_arg;
 
 /// How long a path may be and still be kept inline, without allocating.
@@ -16,7 +18,7 @@ const INLINE_PATH: usize = 256;
 /// A path argument's bytes: inline when short (nearly every path), so that a
 /// call allocates nothing for it, or on the heap.
 #[allow(clippy::large_enum_variant)] // inline on purpose: that is the point
-pub enum PathArg {
+pub(crate) enum PathArg {
     /// The first `len` bytes of `bytes`.
     Inline {
         len: usize,
@@ -28,7 +30,7 @@ pub enum PathArg {
 
 impl PathArg {
     /// The path.
-    pub fn as_path(&self) -> &Path {
+    pub(crate) fn as_path(&self) -> &Path {
         let bytes = match self {
             PathArg::Inline { len, bytes } => &bytes[..*len],
             PathArg::Heap(bytes) => bytes,
@@ -80,18 +82,21 @@ impl PathArg {
     }
 }
 
-impl FromNapiValue for PathArg {
-    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> napi::Result<Self> {
+impl Arg for PathArg {
+    fn ts() -> Cow<'static, str> {
+        "string | Uint8Array".into()
+    }
+
+    unsafe fn sync(env: sys::napi_env, value: sys::napi_value) -> napi::Result<Self> {
         match value_type(env, value)? {
             // SAFETY: `value` is a string of this environment.
             ValueType::String => unsafe { PathArg::from_string(env, value) },
-            // SAFETY: `value` comes straight from the napi callback.
-            ValueType::Object if unsafe { <&[u8]>::validate(env, value) }.is_ok() => {
-                // SAFETY: `validate` found a Uint8Array (Buffer included);
-                // its bytes are borrowed only until they are copied here.
-                let bytes = unsafe { <&[u8]>::from_napi_value(env, value) }?;
-                Ok(PathArg::from_bytes(bytes))
-            }
+            // SAFETY: per `Arg::sync`'s contract.
+            ValueType::Object => match unsafe { view::uint8_array_bytes(env, value) }? {
+                Some(bytes) if bytes.len() > INLINE_PATH => Ok(PathArg::Heap(bytes)),
+                Some(bytes) => Ok(PathArg::from_bytes(&bytes)),
+                None => Err(invalid_arg("path must be a string or a Uint8Array")),
+            },
             _ => Err(invalid_arg("path must be a string or a Uint8Array")),
         }
     }

@@ -1,18 +1,24 @@
 //! Times to set: `undefined`, `'now'` or `bigint` nanoseconds.
 
+use std::borrow::Cow;
+
 use napi::bindgen_prelude::{BigInt, FromNapiValue};
 use napi::{sys, ValueType};
 use sysix_core::times::{FileTime, SetTime};
 
-use super::value_type;
+use super::{value_type, Arg};
 use crate::error::invalid_arg;
 
 /// One timestamp to set: `undefined` to leave it, `'now'`, or a `bigint` of
 /// nanoseconds since the epoch.
-pub struct TimeArg(pub SetTime);
+pub(crate) struct TimeArg(pub SetTime);
 
-impl FromNapiValue for TimeArg {
-    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> napi::Result<Self> {
+impl Arg for TimeArg {
+    fn ts() -> Cow<'static, str> {
+        "bigint | 'now' | undefined".into()
+    }
+
+    unsafe fn sync(env: sys::napi_env, value: sys::napi_value) -> napi::Result<Self> {
         match value_type(env, value)? {
             ValueType::Undefined | ValueType::Null => Ok(TimeArg(SetTime::Omit)),
             // SAFETY: `value` is a string of this environment.

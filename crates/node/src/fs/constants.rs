@@ -21,10 +21,13 @@ macro_rules! constants {
             $($(#[$doc])* #[napi(js_name = $name)] pub $field: f64,)*
         }
 
-        /// `sysix/fs`'s `constants`.
-        #[napi]
-        pub fn fs_constants() -> FsConstants {
-            FsConstants { $($field: $value as f64,)* }
+        crate::out::output_by_napi!(FsConstants => "FsConstants");
+
+        crate::bindings! {
+            /// `sysix/fs`'s `constants`.
+            sync fs_constants() -> FsConstants {
+                Ok(FsConstants { $($field: $value as f64,)* })
+            }
         }
     };
 }
@@ -89,7 +92,7 @@ constants! {
     /// `openat2`: only from the dentry cache (`EAGAIN` otherwise).
     "RESOLVE_CACHED" resolve_cached = ResolveFlags::CACHED.bits(),
     /// The current directory, as the directory of the `*at` calls.
-    "AT_FDCWD" at_fdcwd = -100,
+    "AT_FDCWD" at_fdcwd = libc::AT_FDCWD,
     /// `access`: the file exists.
     "F_OK" f_ok = Access::EXISTS.bits(),
     /// `access`: it may be read.

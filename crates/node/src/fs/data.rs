@@ -1,106 +1,23 @@
 //! File data and space.
 
-use napi::Env;
+use std::os::fd::AsFd;
+
 use napi_derive::napi;
 use sysix_core::fs::data::{self, Advice, Extent, FallocateFlags};
 
-use crate::arg::{Fd, HeldFd, MaybeOffset, Offset};
-use std::os::fd::AsFd;
+use crate::arg::{Fd, MaybeOffset, Offset, Pick, Uint};
+use crate::out::{Count, Position};
 
-blocking_pair! {
-    /// `fallocate(fd, flags, offset, length)` with `FALLOC_FL_*` flags.
-    fallocate_sync / fallocate (fd: Fd | HeldFd = "number", offset: Offset | Offset = "number | bigint", length: Offset | Offset = "number | bigint", flags: u32 | u32 = "number") -> () = "void" / "Promise<void>" =>
-        data::fallocate(fd.as_fd(), offset.0, length.0, FallocateFlags::from_bits_retain(flags))
-}
-
-blocking_pair! {
-    /// `fsync(fd)`.
-    fsync_sync / fsync (fd: Fd | HeldFd = "number") -> () = "void" / "Promise<void>" => data::fsync(fd.as_fd())
-}
-
-blocking_pair! {
-    /// `fdatasync(fd)`.
-    fdatasync_sync / fdatasync (fd: Fd | HeldFd = "number") -> () = "void" / "Promise<void>" => data::fdatasync(fd.as_fd())
-}
-
-blocking_pair! {
-    /// `syncfs(fd)`.
-    syncfs_sync / syncfs (fd: Fd | HeldFd = "number") -> () = "void" / "Promise<void>" => data::syncfs(fd.as_fd())
-}
-
-blocking_pair! {
-    /// `ftruncate(fd, length)`.
-    ftruncate_sync / ftruncate (fd: Fd | HeldFd = "number", length: Offset | Offset = "number | bigint") -> () = "void" / "Promise<void>" =>
-        data::ftruncate(fd.as_fd(), length.0)
-}
-
-/// `posix_fadvise(fd, offset, length, advice)`: advice 0 normal, 1 random,
-/// 2 sequential, 3 willneed, 4 dontneed, 5 noreuse (as `POSIX_FADV_*`).
-#[napi]
-pub fn fadvise_sync(
-    env: Env,
-    #[napi(ts_arg_type = "number")] fd: Fd,
-    #[napi(ts_arg_type = "number | bigint")] offset: Offset,
-    #[napi(ts_arg_type = "number | bigint")] length: Offset,
-    advice: u32,
-) -> napi::Result<()> {
-    let advice = match advice {
-        0 => Advice::Normal,
-        1 => Advice::Random,
-        2 => Advice::Sequential,
-        3 => Advice::WillNeed,
-        4 => Advice::DontNeed,
-        5 => Advice::NoReuse,
-        _ => return Err(crate::error::invalid_arg("advice must be from 0 to 5")),
-    };
-    crate::error::sync(&env, data::fadvise(fd.as_fd(), offset.0, length.0, advice))
-}
-
-blocking_pair! {
-    /// `copy_file_range(in, inOffset, out, outOffset, length)`: bytes copied.
-    copy_file_range_sync / copy_file_range (
-        input: Fd | HeldFd = "number",
-        output: Fd | HeldFd = "number",
-        length: Offset | Offset = "number | bigint",
-        input_offset: MaybeOffset | MaybeOffset = "number | bigint | null",
-        output_offset: MaybeOffset | MaybeOffset = "number | bigint | null",
-    ) -> f64 = "number" / "Promise<number>" => data::copy_file_range(
-        input.as_fd(),
-        input_offset.0,
-        output.as_fd(),
-        output_offset.0,
-        usize::try_from(length.0).unwrap_or(usize::MAX),
-    )
-    .map(|n| n as f64)
-}
-
-blocking_pair! {
-    /// `sendfile(out, in, offset, length)`: bytes copied.
-    sendfile_sync / sendfile (
-        output: Fd | HeldFd = "number",
-        input: Fd | HeldFd = "number",
-        length: Offset | Offset = "number | bigint",
-        offset: MaybeOffset | MaybeOffset = "number | bigint | null",
-    ) -> f64 = "number" / "Promise<number>" =>
-        data::sendfile(output.as_fd(), input.as_fd(), offset.0, usize::try_from(length.0).unwrap_or(usize::MAX)).map(|n| n as f64)
-}
-
-blocking_pair! {
-    /// `ioctl(dest, FICLONE, src)`.
-    clone_file_sync / clone_file (source: Fd | HeldFd = "number", dest: Fd | HeldFd = "number") -> () = "void" / "Promise<void>" =>
-        data::clone_file(source.as_fd(), dest.as_fd())
-}
-
-blocking_pair! {
-    /// `lseek(fd, offset, SEEK_DATA)`.
-    seek_data_sync / seek_data (fd: Fd | HeldFd = "number", offset: Offset | Offset = "number | bigint") -> Option<f64> = "number | null" / "Promise<number | null>" =>
-        data::seek_data(fd.as_fd(), offset.0).map(|o| o.map(|o| o as f64))
-}
-
-blocking_pair! {
-    /// `lseek(fd, offset, SEEK_HOLE)`.
-    seek_hole_sync / seek_hole (fd: Fd | HeldFd = "number", offset: Offset | Offset = "number | bigint") -> Option<f64> = "number | null" / "Promise<number | null>" =>
-        data::seek_hole(fd.as_fd(), offset.0).map(|o| o.map(|o| o as f64))
+crate::choices! {
+    /// How a range of a file will be read (`POSIX_FADV_*`).
+    Advice: Advice {
+        "normal" => Advice::Normal,
+        "random" => Advice::Random,
+        "sequential" => Advice::Sequential,
+        "willneed" => Advice::WillNeed,
+        "dontneed" => Advice::DontNeed,
+        "noreuse" => Advice::NoReuse,
+    }
 }
 
 /// A run of data in a sparse file.
@@ -112,6 +29,8 @@ pub struct DataExtent {
     pub length: f64,
 }
 
+crate::out::output_by_napi!(DataExtent => "DataExtent");
+
 fn extents(extents: Vec<Extent>) -> Vec<DataExtent> {
     extents
         .into_iter()
@@ -122,8 +41,64 @@ fn extents(extents: Vec<Extent>) -> Vec<DataExtent> {
         .collect()
 }
 
-blocking_pair! {
+crate::bindings! {
+    /// `fallocate(fd, flags, offset, length)` with `FALLOC_FL_*` flags.
+    pair fallocate(fd: Fd, offset: Offset, length: Offset, flags: Uint) -> () {
+        data::fallocate(fd.as_fd(), offset.0, length.0, FallocateFlags::from_bits_retain(flags.0))
+    }
+
+    /// `posix_fadvise(fd, offset, length, advice)`.
+    sync fadvise_sync(fd: Fd, offset: Offset, length: Offset, advice: Pick<Advice>) -> () {
+        data::fadvise(fd.as_fd(), offset.0, length.0, advice.get())
+    }
+
+    /// `fsync(fd)`.
+    pair fsync(fd: Fd) -> () {
+        data::fsync(fd.as_fd())
+    }
+
+    /// `fdatasync(fd)`.
+    pair fdatasync(fd: Fd) -> () {
+        data::fdatasync(fd.as_fd())
+    }
+
+    /// `syncfs(fd)`.
+    pair syncfs(fd: Fd) -> () {
+        data::syncfs(fd.as_fd())
+    }
+
+    /// `ftruncate(fd, length)`.
+    pair ftruncate(fd: Fd, length: Offset) -> () {
+        data::ftruncate(fd.as_fd(), length.0)
+    }
+
+    /// `copy_file_range(inFd, inOffset, outFd, outOffset, length)`: bytes copied.
+    pair copy_file_range(in_fd: Fd, out_fd: Fd, length: Offset, in_offset: MaybeOffset, out_offset: MaybeOffset) -> Count {
+        data::copy_file_range(in_fd.as_fd(), in_offset.0, out_fd.as_fd(), out_offset.0, length.as_len()).map(Count)
+    }
+
+    /// `sendfile(outFd, inFd, offset, length)`: bytes copied.
+    pair sendfile(out_fd: Fd, in_fd: Fd, length: Offset, offset: MaybeOffset) -> Count {
+        data::sendfile(out_fd.as_fd(), in_fd.as_fd(), offset.0, length.as_len()).map(Count)
+    }
+
+    /// `ioctl(destFd, FICLONE, srcFd)`.
+    pair clone_file(src_fd: Fd, dest_fd: Fd) -> () {
+        data::clone_file(src_fd.as_fd(), dest_fd.as_fd())
+    }
+
+    /// `lseek(fd, offset, SEEK_DATA)`: the offset, or `null` past the last data.
+    sync seek_data(fd: Fd, offset: Offset) -> Option<Position> {
+        data::seek_data(fd.as_fd(), offset.0).map(|o| o.map(Position))
+    }
+
+    /// `lseek(fd, offset, SEEK_HOLE)`: the offset, or `null` past the end.
+    sync seek_hole(fd: Fd, offset: Offset) -> Option<Position> {
+        data::seek_hole(fd.as_fd(), offset.0).map(|o| o.map(Position))
+    }
+
     /// The data extents of a file (`SEEK_DATA`/`SEEK_HOLE`).
-    sparse_map_sync / sparse_map (fd: Fd | HeldFd = "number") -> Vec<DataExtent> = "Array<DataExtent>" / "Promise<Array<DataExtent>>" =>
+    pair sparse_map(fd: Fd) -> Vec<DataExtent> {
         data::sparse_map(fd.as_fd()).map(extents)
+    }
 }

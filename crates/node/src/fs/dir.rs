@@ -2,17 +2,14 @@
 //! types, inode numbers), which JavaScript zips into objects faster than
 //! Node-API builds them.
 
-use napi::bindgen_prelude::{AsyncTask, Either};
-use napi::Env;
+use std::os::fd::AsFd;
+
+use napi::bindgen_prelude::Either;
 use napi_derive::napi;
 use sysix_core::fs::dir::{self, Entry, FileType};
 
-use crate::arg::{DirArg, Fd, HeldDir, HeldFd, PathArg};
-use crate::copied::{Bytes, U64s};
-use crate::env::owner;
-use crate::error::sync;
-use crate::fd::{hand_over, hand_over_to};
-use crate::task::Blocking;
+use crate::arg::{Dir, Fd, PathArg, Token};
+use crate::out::{Bytes, NewFd, U64s};
 
 /// Directory entries, column by column: building one JavaScript string of
 /// all the names, which JavaScript splits, is several times faster than
@@ -31,6 +28,8 @@ pub struct DirEntries {
     #[napi(ts_type = "BigUint64Array")]
     pub inos: U64s,
 }
+
+crate::out::output_by_napi!(DirEntries => "DirEntries");
 
 /// Splits entries into columns; `raw` keeps names as bytes.
 pub(crate) fn columns(entries: Vec<Entry>, raw: bool) -> DirEntries {
@@ -66,78 +65,26 @@ pub(crate) fn columns(entries: Vec<Entry>, raw: bool) -> DirEntries {
 fn read(
     dir: std::os::fd::BorrowedFd<'_>,
     path: &std::path::Path,
-) -> sysix_core::Result<Vec<Entry>> {
+    raw: bool,
+) -> sysix_core::Result<DirEntries> {
     let fd = dir::open(dir, path)?;
-    dir::read_all(std::os::fd::AsFd::as_fd(&fd))
+    dir::read_all(fd.as_fd()).map(|entries| columns(entries, raw))
 }
 
-/// Every entry of the directory at `path` (relative to `dir`; with an
-/// empty `path`, `dir` itself, read from its top).
-#[napi]
-pub fn readdir_sync(
-    env: Env,
-    #[napi(ts_arg_type = "number")] dir: DirArg,
-    #[napi(ts_arg_type = "string | Uint8Array")] path: PathArg,
-    raw: bool,
-) -> napi::Result<DirEntries> {
-    sync(&env, read(dir.as_fd(), path.as_path())).map(|entries| columns(entries, raw))
-}
+crate::bindings! {
+    /// Every entry of the directory at `path` (relative to `dir`; with an
+    /// empty `path`, `dir` itself, read from its top).
+    pair readdir(dir: Dir, path: PathArg, raw: bool) -> DirEntries {
+        read(dir.as_fd(), path.as_path(), raw)
+    }
 
-/// `readdirSync` on the threadpool.
-#[napi(ts_return_type = "Promise<DirEntries>")]
-pub fn readdir(
-    #[napi(ts_arg_type = "number")] dir: HeldDir,
-    #[napi(ts_arg_type = "string | Uint8Array")] path: PathArg,
-    raw: bool,
-) -> AsyncTask<Blocking<Vec<Entry>, DirEntries>> {
-    Blocking::spawn_then(
-        move || read(dir.as_fd(), path.as_path()),
-        move |entries| Ok(columns(entries, raw)),
-    )
-}
+    /// Opens a directory to read batch by batch (`openDir()`).
+    promise opendir(dir: Dir, path: PathArg, token: Token) -> NewFd {
+        dir::open(dir.as_fd(), path.as_path()).map(|fd| NewFd(fd, token))
+    }
 
-/// Opens a directory to read batch by batch: returns a handle.
-#[napi]
-pub fn opendir_sync(
-    env: Env,
-    #[napi(ts_arg_type = "number")] dir: DirArg,
-    #[napi(ts_arg_type = "string | Uint8Array")] path: PathArg,
-) -> napi::Result<i64> {
-    hand_over(&env, sync(&env, dir::open(dir.as_fd(), path.as_path()))?)
-}
-
-/// `opendirSync` on the threadpool.
-#[napi(ts_return_type = "Promise<number>")]
-pub fn opendir(
-    env: Env,
-    #[napi(ts_arg_type = "number")] dir: HeldDir,
-    #[napi(ts_arg_type = "string | Uint8Array")] path: PathArg,
-) -> napi::Result<AsyncTask<Blocking<std::os::fd::OwnedFd, i64>>> {
-    let owner = owner(&env)?;
-    Ok(Blocking::spawn_then(
-        move || dir::open(dir.as_fd(), path.as_path()),
-        move |fd| Ok(hand_over_to(owner, fd)),
-    ))
-}
-
-/// The next batch of a directory opened with `opendir`: empty at the end.
-#[napi]
-pub fn read_dir_batch_sync(
-    env: Env,
-    #[napi(ts_arg_type = "number")] fd: Fd,
-    raw: bool,
-) -> napi::Result<DirEntries> {
-    sync(&env, dir::read_batch(fd.borrow())).map(|entries| columns(entries, raw))
-}
-
-/// `readDirBatchSync` on the threadpool.
-#[napi(ts_return_type = "Promise<DirEntries>")]
-pub fn read_dir_batch(
-    #[napi(ts_arg_type = "number")] fd: HeldFd,
-    raw: bool,
-) -> AsyncTask<Blocking<Vec<Entry>, DirEntries>> {
-    Blocking::spawn_then(
-        move || dir::read_batch(std::os::fd::AsFd::as_fd(&fd)),
-        move |entries| Ok(columns(entries, raw)),
-    )
+    /// The next batch of a directory opened with `opendir`: empty at the end.
+    promise read_dir_batch(fd: Fd, raw: bool) -> DirEntries {
+        dir::read_batch(fd.as_fd()).map(|entries| columns(entries, raw))
+    }
 }

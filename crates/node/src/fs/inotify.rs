@@ -2,49 +2,11 @@
 
 use std::os::fd::AsFd;
 
-use napi::Env;
 use napi_derive::napi;
 use sysix_core::fs::inotify::{self, Event, WatchFlags};
 
-use crate::arg::{Fd, HeldFd, PathArg};
-use crate::copied::Bytes;
-use crate::error::sync;
-use crate::fd::hand_over;
-use crate::wait::{start, RawPromise, Wait};
-
-/// `inotify_init1(IN_CLOEXEC | flags)`: the instance's handle.
-#[napi]
-pub fn inotify_init(env: Env, non_blocking: bool) -> napi::Result<i64> {
-    hand_over(&env, sync(&env, inotify::init(non_blocking))?)
-}
-
-/// `inotify_add_watch(fd, path, mask)`: the watch descriptor.
-#[napi]
-pub fn inotify_add_watch(
-    env: Env,
-    #[napi(ts_arg_type = "number")] fd: Fd,
-    #[napi(ts_arg_type = "string | Uint8Array")] path: PathArg,
-    mask: u32,
-) -> napi::Result<i32> {
-    sync(
-        &env,
-        inotify::add_watch(
-            fd.as_fd(),
-            path.as_path(),
-            WatchFlags::from_bits_retain(mask),
-        ),
-    )
-}
-
-/// `inotify_rm_watch(fd, wd)`.
-#[napi]
-pub fn inotify_rm_watch(
-    env: Env,
-    #[napi(ts_arg_type = "number")] fd: Fd,
-    wd: i32,
-) -> napi::Result<()> {
-    sync(&env, inotify::remove_watch(fd.as_fd(), wd))
-}
+use crate::arg::{Fd, PathArg, Token, Uint};
+use crate::out::{Bytes, NewFd};
 
 /// One inotify event.
 #[napi(object, object_from_js = false, use_nullable = true)]
@@ -60,6 +22,8 @@ pub struct InotifyEvent {
     pub name: Option<Bytes>,
 }
 
+crate::out::output_by_napi!(InotifyEvent => "InotifyEvent");
+
 fn events(events: Vec<Event>) -> Vec<InotifyEvent> {
     events
         .into_iter()
@@ -72,35 +36,32 @@ fn events(events: Vec<Event>) -> Vec<InotifyEvent> {
         .collect()
 }
 
-/// The events waiting: one read's worth (none on a non-blocking instance
-/// with none waiting; a blocking one waits on the calling thread).
-#[napi]
-pub fn inotify_read_sync(
-    env: Env,
-    #[napi(ts_arg_type = "number")] fd: Fd,
-) -> napi::Result<Vec<InotifyEvent>> {
-    sync(&env, inotify::read_events(fd.as_fd())).map(events)
-}
+crate::bindings! {
+    /// `inotify_init1(IN_CLOEXEC | flags)`: a new instance.
+    sync inotify_init(non_blocking: bool, token: Token) -> NewFd {
+        inotify::init(non_blocking).map(|fd| NewFd(fd, token))
+    }
 
-/// Waits for events on a thread of its own (called off by `wait`), then reads them.
-#[napi(ts_return_type = "Promise<Array<InotifyEvent>>")]
-pub fn inotify_read_wait(
-    env: Env,
-    #[napi(ts_arg_type = "number")] fd: HeldFd,
-    wait: &Wait,
-) -> napi::Result<RawPromise> {
-    start(
-        &env,
-        wait,
-        move |cancel| loop {
-            inotify::wait_readable(fd.as_fd(), cancel)?;
-            // Another reader may have taken them: then wait again.
-            match inotify::read_events(fd.as_fd()) {
-                Ok(read) if read.is_empty() => continue,
-                Ok(read) => return Ok(read),
-                Err(error) => return Err(sysix_core::wait::Interrupted::Failed(error)),
-            }
-        },
-        |read| Ok(events(read)),
-    )
+    /// `inotify_add_watch(fd, path, mask)`: the watch descriptor.
+    sync inotify_add_watch(fd: Fd, path: PathArg, mask: Uint) -> i32 {
+        inotify::add_watch(fd.as_fd(), path.as_path(), WatchFlags::from_bits_retain(mask.0))
+    }
+
+    /// `inotify_rm_watch(fd, wd)`.
+    sync inotify_rm_watch(fd: Fd, wd: Uint) -> () {
+        let wd = i32::try_from(wd.0).map_err(|_| sysix_core::Error::new(sysix_core::Errno::INVAL, "inotify_rm_watch"))?;
+        inotify::remove_watch(fd.as_fd(), wd)
+    }
+
+    /// The events waiting: one read's worth (none on a non-blocking instance
+    /// with none waiting; a blocking one waits on the calling thread).
+    sync inotify_read_sync(fd: Fd) -> Vec<InotifyEvent> {
+        inotify::read_events(fd.as_fd()).map(events)
+    }
+
+    /// Waits for events on a thread of its own, then reads them; closing the
+    /// instance ends the wait.
+    wait inotify_read_wait(fd: Fd) -> Vec<InotifyEvent> |cancel| {
+        inotify::wait_events(fd.as_fd(), cancel).map(events)
+    }
 }

@@ -1,271 +1,89 @@
-//! Reads and writes in place, in the caller's `Buffer`, `TypedArray` or
-//! `DataView`, and the descriptor-level controls.
+//! Reads and writes, in the caller's `Buffer`, `TypedArray` or `DataView`
+//! (in place for a synchronous call; through a buffer of the call's own for
+//! a Promise one, see `arg::view`), and the descriptor-level controls.
 
-use std::io::{IoSlice, IoSliceMut};
-use std::os::fd::AsFd;
+use std::os::fd::{AsFd, AsRawFd};
 
-use napi::bindgen_prelude::AsyncTask;
-use napi::Env;
-use napi_derive::napi;
 use sysix_core::fs::io::{self, FdFlags, OFlags, ReadWriteFlags};
 
-use crate::arg::{Fd, HeldFd, HeldView, MaybeOffset, Offset, View, ViewRef};
-use crate::error::sync;
-use crate::task::Blocking;
+use crate::arg::{Data, Fd, MaybeOffset, Sink, Sinks, Uint, Views};
+use crate::out::Count;
 
-/// Splits held views into their bytes and the references that keep them.
-fn unzip(views: Vec<HeldView>) -> (Vec<View>, Vec<ViewRef>) {
-    views
-        .into_iter()
-        .map(|held| (held.view, held.reference))
-        .unzip()
-}
-
-/// `pread(fd, view, position)`: bytes read into the view.
-#[napi]
-pub fn pread_sync(
-    env: Env,
-    #[napi(ts_arg_type = "number")] fd: Fd,
-    #[napi(ts_arg_type = "ArrayBufferView")] view: View,
-    #[napi(ts_arg_type = "number | bigint")] position: Offset,
-) -> napi::Result<f64> {
-    // SAFETY: the view is alive and JavaScript is paused for this call.
-    let buffer = unsafe { view.as_mut_slice() };
-    sync(&env, io::pread(fd.as_fd(), buffer, position.0)).map(|n| n as f64)
-}
-
-/// `preadSync` on the threadpool.
-#[napi(ts_return_type = "Promise<number>")]
-pub fn pread(
-    #[napi(ts_arg_type = "number")] fd: HeldFd,
-    #[napi(ts_arg_type = "ArrayBufferView")] view: HeldView,
-    #[napi(ts_arg_type = "number | bigint")] position: Offset,
-) -> AsyncTask<Blocking<f64>> {
-    let bytes = view.view;
-    Blocking::spawn_holding(
-        vec![view.reference],
-        move || {
-            // SAFETY: the reference held by the task keeps the view alive
-            // until the promise settles (see `View::as_mut_slice`).
-            let buffer = unsafe { bytes.as_mut_slice() };
-            io::pread(fd.as_fd(), buffer, position.0).map(|n| n as f64)
-        },
-        Ok,
-    )
-}
-
-/// `pwrite(fd, view, position)`: bytes written from the view.
-#[napi]
-pub fn pwrite_sync(
-    env: Env,
-    #[napi(ts_arg_type = "number")] fd: Fd,
-    #[napi(ts_arg_type = "ArrayBufferView")] view: View,
-    #[napi(ts_arg_type = "number | bigint")] position: Offset,
-) -> napi::Result<f64> {
-    // SAFETY: the view is alive and JavaScript is paused for this call.
-    let buffer = unsafe { view.as_slice() };
-    sync(&env, io::pwrite(fd.as_fd(), buffer, position.0)).map(|n| n as f64)
-}
-
-/// `pwriteSync` on the threadpool.
-#[napi(ts_return_type = "Promise<number>")]
-pub fn pwrite(
-    #[napi(ts_arg_type = "number")] fd: HeldFd,
-    #[napi(ts_arg_type = "ArrayBufferView")] view: HeldView,
-    #[napi(ts_arg_type = "number | bigint")] position: Offset,
-) -> AsyncTask<Blocking<f64>> {
-    let bytes = view.view;
-    Blocking::spawn_holding(
-        vec![view.reference],
-        // SAFETY: as for `pread`.
-        move || io::pwrite(fd.as_fd(), unsafe { bytes.as_slice() }, position.0).map(|n| n as f64),
-        Ok,
-    )
-}
-
-/// Reads into several views in turn (`readv`, or `preadv2` with a position
-/// or flags): bytes read.
-fn read_into(
-    fd: std::os::fd::BorrowedFd<'_>,
-    views: &[View],
-    position: Option<u64>,
-    flags: u32,
-    vectored2: bool,
-) -> sysix_core::Result<f64> {
-    // SAFETY: each view is alive for the call (paused JavaScript, or a
-    // reference the task holds); they may overlap, as with readv(2).
-    let mut slices: Vec<IoSliceMut<'_>> = views
-        .iter()
-        .map(|v| IoSliceMut::new(unsafe { v.as_mut_slice() }))
-        .collect();
-    if vectored2 {
-        io::preadv2(
-            fd,
-            &mut slices,
-            position,
-            ReadWriteFlags::from_bits_retain(flags),
-        )
-    } else {
-        io::readv(fd, &mut slices)
+crate::bindings! {
+    /// `pread(fd, view, position)` (made as `preadv`, whose buffer need not
+    /// be a Rust slice), or `read` at the file position when `position` is
+    /// `null`: bytes read into the view.
+    pair pread(fd: Fd, view: Sink, position: MaybeOffset) -> Count {
+        let slices = &mut [view.io_slice_mut()];
+        match position.0 {
+            Some(position) => io::preadv(fd.as_fd(), slices, position),
+            None => io::readv(fd.as_fd(), slices),
+        }
+        .map(Count)
     }
-    .map(|n| n as f64)
-}
 
-/// Writes several views in turn: bytes written.
-fn write_from(
-    fd: std::os::fd::BorrowedFd<'_>,
-    views: &[View],
-    position: Option<u64>,
-    flags: u32,
-    vectored2: bool,
-) -> sysix_core::Result<f64> {
-    // SAFETY: as for `read_into`.
-    let slices: Vec<IoSlice<'_>> = views
-        .iter()
-        .map(|v| IoSlice::new(unsafe { v.as_slice() }))
-        .collect();
-    if vectored2 {
-        io::pwritev2(
-            fd,
-            &slices,
-            position,
-            ReadWriteFlags::from_bits_retain(flags),
-        )
-    } else {
-        io::writev(fd, &slices)
+    /// `pwrite(fd, view, position)`, or `write` at the file position when
+    /// `position` is `null`: bytes written from the view.
+    pair pwrite(fd: Fd, view: Data, position: MaybeOffset) -> Count {
+        match position.0 {
+            Some(position) => io::pwrite(fd.as_fd(), view.as_slice(), position),
+            None => io::writev(fd.as_fd(), &[std::io::IoSlice::new(view.as_slice())]),
+        }
+        .map(Count)
     }
-    .map(|n| n as f64)
-}
 
-/// `readv(fd, views)` (`vectored2` false) or `preadv2(fd, views, position,
-/// flags)`: bytes read.
-#[napi]
-pub fn readv_sync(
-    env: Env,
-    #[napi(ts_arg_type = "number")] fd: Fd,
-    #[napi(ts_arg_type = "ArrayBufferView[]")] views: Vec<View>,
-    #[napi(ts_arg_type = "number | bigint | null")] position: MaybeOffset,
-    flags: u32,
-    vectored2: bool,
-) -> napi::Result<f64> {
-    sync(
-        &env,
-        read_into(fd.as_fd(), &views, position.0, flags, vectored2),
-    )
-}
+    /// `readv(fd, views)`: bytes read into the views in turn.
+    pair readv(fd: Fd, views: Sinks) -> Count {
+        io::readv(fd.as_fd(), &mut views.io_slices_mut()).map(Count)
+    }
 
-/// `readvSync` on the threadpool.
-#[napi(ts_return_type = "Promise<number>")]
-pub fn readv(
-    #[napi(ts_arg_type = "number")] fd: HeldFd,
-    #[napi(ts_arg_type = "ArrayBufferView[]")] views: Vec<HeldView>,
-    #[napi(ts_arg_type = "number | bigint | null")] position: MaybeOffset,
-    flags: u32,
-    vectored2: bool,
-) -> AsyncTask<Blocking<f64>> {
-    let (views, held) = unzip(views);
-    Blocking::spawn_holding(
-        held,
-        move || read_into(fd.as_fd(), &views, position.0, flags, vectored2),
-        Ok,
-    )
-}
+    /// `writev(fd, views)`: bytes written from the views in turn.
+    pair writev(fd: Fd, views: Views) -> Count {
+        io::writev(fd.as_fd(), &views.io_slices()).map(Count)
+    }
 
-/// `writev(fd, views)` (`vectored2` false) or `pwritev2(fd, views,
-/// position, flags)`: bytes written.
-#[napi]
-pub fn writev_sync(
-    env: Env,
-    #[napi(ts_arg_type = "number")] fd: Fd,
-    #[napi(ts_arg_type = "ArrayBufferView[]")] views: Vec<View>,
-    #[napi(ts_arg_type = "number | bigint | null")] position: MaybeOffset,
-    flags: u32,
-    vectored2: bool,
-) -> napi::Result<f64> {
-    sync(
-        &env,
-        write_from(fd.as_fd(), &views, position.0, flags, vectored2),
-    )
-}
+    /// `preadv2(fd, views, position, flags)`: bytes read.
+    pair preadv2(fd: Fd, views: Sinks, position: MaybeOffset, flags: Uint) -> Count {
+        io::preadv2(fd.as_fd(), &mut views.io_slices_mut(), position.0, ReadWriteFlags::from_bits_retain(flags.0)).map(Count)
+    }
 
-/// `writevSync` on the threadpool.
-#[napi(ts_return_type = "Promise<number>")]
-pub fn writev(
-    #[napi(ts_arg_type = "number")] fd: HeldFd,
-    #[napi(ts_arg_type = "ArrayBufferView[]")] views: Vec<HeldView>,
-    #[napi(ts_arg_type = "number | bigint | null")] position: MaybeOffset,
-    flags: u32,
-    vectored2: bool,
-) -> AsyncTask<Blocking<f64>> {
-    let (views, held) = unzip(views);
-    Blocking::spawn_holding(
-        held,
-        move || write_from(fd.as_fd(), &views, position.0, flags, vectored2),
-        Ok,
-    )
-}
+    /// `pwritev2(fd, views, position, flags)`: bytes written.
+    pair pwritev2(fd: Fd, views: Views, position: MaybeOffset, flags: Uint) -> Count {
+        io::pwritev2(fd.as_fd(), &views.io_slices(), position.0, ReadWriteFlags::from_bits_retain(flags.0)).map(Count)
+    }
 
-/// `dup3(fd, target, cloexec ? O_CLOEXEC : 0)`.
-#[napi]
-pub fn dup3(
-    env: Env,
-    #[napi(ts_arg_type = "number")] fd: Fd,
-    #[napi(ts_arg_type = "number")] target: Fd,
-    cloexec: bool,
-) -> napi::Result<()> {
-    sync(&env, io::dup3(fd.as_fd(), target.0, cloexec))
-}
+    /// `dup3(fd, newFd, cloexec ? O_CLOEXEC : 0)`.
+    sync dup3(fd: Fd, new_fd: Fd, cloexec: bool) -> () {
+        io::dup3(fd.as_fd(), new_fd.as_fd().as_raw_fd(), cloexec)
+    }
 
-/// `dup2(fd, target)`.
-#[napi]
-pub fn dup2(
-    env: Env,
-    #[napi(ts_arg_type = "number")] fd: Fd,
-    #[napi(ts_arg_type = "number")] target: Fd,
-) -> napi::Result<()> {
-    sync(&env, io::dup2(fd.as_fd(), target.0))
-}
+    /// `dup2(fd, newFd)`.
+    sync dup2(fd: Fd, new_fd: Fd) -> () {
+        io::dup2(fd.as_fd(), new_fd.as_fd().as_raw_fd())
+    }
 
-/// `fcntl(fd, F_GETFD)`.
-#[napi]
-pub fn fcntl_get_fd(env: Env, #[napi(ts_arg_type = "number")] fd: Fd) -> napi::Result<u32> {
-    sync(&env, io::fd_flags(fd.as_fd())).map(|flags| flags.bits())
-}
+    /// `fcntl(fd, F_GETFD)`.
+    sync fcntl_get_fd(fd: Fd) -> u32 {
+        io::fd_flags(fd.as_fd()).map(|flags| flags.bits())
+    }
 
-/// `fcntl(fd, F_SETFD, flags)`.
-#[napi]
-pub fn fcntl_set_fd(
-    env: Env,
-    #[napi(ts_arg_type = "number")] fd: Fd,
-    flags: u32,
-) -> napi::Result<()> {
-    sync(
-        &env,
-        io::set_fd_flags(fd.as_fd(), FdFlags::from_bits_retain(flags)),
-    )
-}
+    /// `fcntl(fd, F_SETFD, flags)`.
+    sync fcntl_set_fd(fd: Fd, flags: Uint) -> () {
+        io::set_fd_flags(fd.as_fd(), FdFlags::from_bits_retain(flags.0))
+    }
 
-/// `fcntl(fd, F_GETFL)`.
-#[napi]
-pub fn fcntl_get_fl(env: Env, #[napi(ts_arg_type = "number")] fd: Fd) -> napi::Result<u32> {
-    sync(&env, io::status_flags(fd.as_fd())).map(|flags| flags.bits())
-}
+    /// `fcntl(fd, F_GETFL)`.
+    sync fcntl_get_fl(fd: Fd) -> u32 {
+        io::status_flags(fd.as_fd()).map(|flags| flags.bits())
+    }
 
-/// `fcntl(fd, F_SETFL, flags)`.
-#[napi]
-pub fn fcntl_set_fl(
-    env: Env,
-    #[napi(ts_arg_type = "number")] fd: Fd,
-    flags: u32,
-) -> napi::Result<()> {
-    sync(
-        &env,
-        io::set_status_flags(fd.as_fd(), OFlags::from_bits_retain(flags)),
-    )
-}
+    /// `fcntl(fd, F_SETFL, flags)`.
+    sync fcntl_set_fl(fd: Fd, flags: Uint) -> () {
+        io::set_status_flags(fd.as_fd(), OFlags::from_bits_retain(flags.0))
+    }
 
-/// `ioctl(fd, FIONREAD)`.
-#[napi]
-pub fn fionread(env: Env, #[napi(ts_arg_type = "number")] fd: Fd) -> napi::Result<f64> {
-    sync(&env, io::fionread(fd.as_fd())).map(|n| n as f64)
+    /// `ioctl(fd, FIONREAD)`.
+    sync fionread(fd: Fd) -> f64 {
+        io::fionread(fd.as_fd()).map(|n| n as f64)
+    }
 }

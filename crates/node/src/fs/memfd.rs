@@ -2,37 +2,28 @@
 
 use std::ffi::CString;
 use std::os::fd::AsFd;
+use std::os::unix::ffi::OsStrExt;
 
-use napi::Env;
-use napi_derive::napi;
 use sysix_core::fs::memfd::{self, MemfdFlags, SealFlags};
+use sysix_core::{Errno, Error};
 
-use crate::arg::Fd;
-use crate::error::{invalid_arg, sync};
-use crate::fd::hand_over;
+use crate::arg::{Fd, PathArg, Token, Uint};
+use crate::out::NewFd;
 
-/// `memfd_create(name, flags | MFD_CLOEXEC)`: the new descriptor's handle.
-#[napi]
-pub fn memfd_create(env: Env, name: String, flags: u32) -> napi::Result<i64> {
-    let name = CString::new(name).map_err(|_| invalid_arg("name must not contain NUL"))?;
-    let fd = sync(
-        &env,
-        memfd::memfd_create(&name, MemfdFlags::from_bits_retain(flags)),
-    )?;
-    hand_over(&env, fd)
-}
+crate::bindings! {
+    /// `memfd_create(name, flags | MFD_CLOEXEC)`.
+    sync memfd_create(name: PathArg, flags: Uint, token: Token) -> NewFd {
+        let name = CString::new(name.as_path().as_os_str().as_bytes()).map_err(|_| Error::new(Errno::INVAL, "memfd_create"))?;
+        memfd::memfd_create(&name, MemfdFlags::from_bits_retain(flags.0)).map(|fd| NewFd(fd, token))
+    }
 
-/// `fcntl(fd, F_ADD_SEALS, seals)`.
-#[napi]
-pub fn add_seals(env: Env, #[napi(ts_arg_type = "number")] fd: Fd, seals: u32) -> napi::Result<()> {
-    sync(
-        &env,
-        memfd::add_seals(fd.as_fd(), SealFlags::from_bits_retain(seals)),
-    )
-}
+    /// `fcntl(fd, F_ADD_SEALS, seals)`.
+    sync add_seals(fd: Fd, seals: Uint) -> () {
+        memfd::add_seals(fd.as_fd(), SealFlags::from_bits_retain(seals.0))
+    }
 
-/// `fcntl(fd, F_GET_SEALS)`.
-#[napi]
-pub fn get_seals(env: Env, #[napi(ts_arg_type = "number")] fd: Fd) -> napi::Result<u32> {
-    sync(&env, memfd::get_seals(fd.as_fd())).map(|seals| seals.bits())
+    /// `fcntl(fd, F_GET_SEALS)`.
+    sync get_seals(fd: Fd) -> u32 {
+        memfd::get_seals(fd.as_fd()).map(|seals| seals.bits())
+    }
 }

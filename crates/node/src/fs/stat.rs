@@ -3,17 +3,16 @@
 //! `statx` writes into a caller's `BigInt64Array` in the [`StatxSlot`]
 //! layout, from which JavaScript builds the result object (or which a hot
 //! loop reads directly): building an object of two dozen fields through
-//! Node-API costs more than the system call.
+//! Node-API costs more than the system call. File times are read the same
+//! way: they are slots of this layout.
 
-use napi::bindgen_prelude::{AsyncTask, BigInt64Array, BigInt64ArraySlice, FromNapiValue};
-use napi::{sys, Env};
+use std::os::fd::{AsFd, BorrowedFd};
+
 use napi_derive::napi;
 use sysix_core::fs::stat::{self, Access, FsStats, Stat, StatOptions, StatxFlags, Sync};
 use sysix_core::Target;
 
-use crate::arg::{DirArg, HeldDir, HeldTarget, PathArg, TargetArg};
-use crate::error::{invalid_arg, sync};
-use crate::task::Blocking;
+use crate::arg::{Dir, I64Out, PathArg, Pick, Uint};
 
 /// Where `statx` writes each field in the caller's `BigInt64Array`.
 /// Unsigned fields are written as their bit pattern (read them with
@@ -102,9 +101,9 @@ pub enum StatxSlot {
 pub const STATX_LEN: u32 = StatxSlot::NsFit as u32 + 1;
 
 /// Writes `stat` into `out` in the [`StatxSlot`] layout.
-fn fill(out: &mut [i64], stat: &Stat) -> napi::Result<()> {
+pub(crate) fn fill(out: &mut [i64], stat: &Stat) -> sysix_core::Result<()> {
     if out.len() < STATX_LEN as usize {
-        return Err(invalid_arg(format!("out must hold {STATX_LEN} bigints")));
+        return Err(sysix_core::Error::new(sysix_core::Errno::INVAL, "statx"));
     }
     // Bit patterns: u64 fields above i64::MAX read back with BigInt.asUintN.
     let mut put = |slot: StatxSlot, value: u64| out[slot as usize] = value as i64;
@@ -181,102 +180,6 @@ fn fill(out: &mut [i64], stat: &Stat) -> napi::Result<()> {
     Ok(())
 }
 
-/// A caller's `BigInt64Array` for a synchronous `statx`.
-pub struct StatOut(BigInt64ArraySlice<'static>);
-
-impl FromNapiValue for StatOut {
-    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> napi::Result<Self> {
-        // SAFETY: `value` comes straight from the napi callback; the slice is
-        // only used during the synchronous call that received it.
-        Ok(StatOut(unsafe {
-            BigInt64ArraySlice::from_napi_value(env, value)
-        }?))
-    }
-}
-
-impl StatOut {
-    /// Fills the array with `stat`.
-    pub fn fill(mut self, stat: &Stat) -> napi::Result<()> {
-        // SAFETY: JavaScript is paused for the length of the synchronous call
-        // that received the array, so nothing else touches it.
-        fill(unsafe { self.0.as_mut() }, stat)
-    }
-}
-
-/// Fills a caller's array with `stat` on the main thread, as a task settles.
-pub fn write_stat(mut out: BigInt64Array, stat: &Stat) -> napi::Result<()> {
-    // SAFETY: this runs on the main thread between two turns of JavaScript,
-    // so nothing else touches the array while it is filled.
-    fill(unsafe { out.as_mut() }, stat)
-}
-
-fn options(mask: u32, follow: bool, sync: u32, empty_path: bool) -> napi::Result<StatOptions> {
-    let sync = match sync {
-        0 => Sync::AsStat,
-        1 => Sync::Force,
-        2 => Sync::DontSync,
-        _ => return Err(invalid_arg("sync must be 0, 1 or 2")),
-    };
-    let mut options = StatOptions::all();
-    options.mask = StatxFlags::from_bits_retain(mask);
-    options.follow = follow;
-    options.sync = sync;
-    options.empty_path = empty_path;
-    Ok(options)
-}
-
-fn statx_of(
-    dir: std::os::fd::BorrowedFd<'_>,
-    target: Target<'_>,
-    options: StatOptions,
-) -> sysix_core::Result<Stat> {
-    match target {
-        Target::Path(path) => stat::statx(dir, path, options),
-        Target::Fd(fd) => stat::statx(
-            fd,
-            std::path::Path::new(""),
-            StatOptions {
-                empty_path: true,
-                ..options
-            },
-        ),
-    }
-}
-
-/// `statx`: a path relative to `dir` (`AT_FDCWD` for the current
-/// directory), or a descriptor itself; writes into `out`.
-#[napi]
-pub fn statx_sync(
-    env: Env,
-    #[napi(ts_arg_type = "number")] dir: DirArg,
-    #[napi(ts_arg_type = "string | Uint8Array | number")] target: TargetArg,
-    mask: u32,
-    follow: bool,
-    sync_mode: u32,
-    #[napi(ts_arg_type = "BigInt64Array")] out: StatOut,
-) -> napi::Result<()> {
-    let options = options(mask, follow, sync_mode, false)?;
-    let stat = sync(&env, statx_of(dir.as_fd(), target.as_target(), options))?;
-    out.fill(&stat)
-}
-
-/// `statxSync` on the threadpool; `out` is filled before the promise resolves.
-#[napi(ts_return_type = "Promise<void>")]
-pub fn statx(
-    #[napi(ts_arg_type = "number")] dir: HeldDir,
-    #[napi(ts_arg_type = "string | Uint8Array | number")] target: HeldTarget,
-    mask: u32,
-    follow: bool,
-    sync_mode: u32,
-    out: BigInt64Array,
-) -> napi::Result<AsyncTask<Blocking<Stat, ()>>> {
-    let options = options(mask, follow, sync_mode, false)?;
-    Ok(Blocking::spawn_then(
-        move || statx_of(dir.as_fd(), target.as_target(), options),
-        move |stat| write_stat(out, &stat),
-    ))
-}
-
 /// What `statfs` reports of a filesystem.
 #[napi(object, object_from_js = false)]
 pub struct StatFs {
@@ -322,52 +225,57 @@ impl From<FsStats> for StatFs {
     }
 }
 
-/// `statfs(path)` or `fstatfs(fd)`.
-#[napi]
-pub fn statfs_sync(
-    env: Env,
-    #[napi(ts_arg_type = "string | Uint8Array | number")] target: TargetArg,
-) -> napi::Result<StatFs> {
-    sync(&env, stat::statfs(target.as_target())).map(StatFs::from)
+crate::out::output_by_napi!(StatFs => "StatFs");
+
+crate::choices! {
+    /// How `statx` synchronizes with a network filesystem.
+    StatxSync: Sync {
+        "as-stat" => Sync::AsStat,
+        "force" => Sync::Force,
+        "dont-sync" => Sync::DontSync,
+    }
 }
 
-/// `statfsSync` on the threadpool.
-#[napi(ts_return_type = "Promise<StatFs>")]
-pub fn statfs(
-    #[napi(ts_arg_type = "string | Uint8Array | number")] target: HeldTarget,
-) -> AsyncTask<Blocking<FsStats, StatFs>> {
-    Blocking::spawn_then(
-        move || stat::statfs(target.as_target()),
-        |fs| Ok(StatFs::from(fs)),
-    )
-}
-
-/// `faccessat` or `faccessat2`.
-#[napi]
-pub fn access_sync(
-    env: Env,
-    #[napi(ts_arg_type = "number")] dir: DirArg,
-    #[napi(ts_arg_type = "string | Uint8Array")] path: PathArg,
-    mode: u32,
-    effective: bool,
+fn statx_of(
+    dir: BorrowedFd<'_>,
+    target: Target<'_>,
+    mask: u32,
     follow: bool,
-) -> napi::Result<()> {
-    let mode = Access::from_bits_retain(mode as _);
-    sync(
-        &env,
-        stat::access(dir.as_fd(), path.as_path(), mode, effective, follow),
-    )
+    sync: Sync,
+) -> sysix_core::Result<Stat> {
+    let mut options = StatOptions::all();
+    options.mask = StatxFlags::from_bits_retain(mask);
+    options.follow = follow;
+    options.sync = sync;
+    match target {
+        Target::Path(path) => stat::statx(dir, path, options),
+        Target::Fd(fd) => stat::statx(
+            fd,
+            std::path::Path::new(""),
+            StatOptions {
+                empty_path: true,
+                ..options
+            },
+        ),
+    }
 }
 
-/// `accessSync` on the threadpool.
-#[napi(ts_return_type = "Promise<void>")]
-pub fn access(
-    #[napi(ts_arg_type = "number")] dir: HeldDir,
-    #[napi(ts_arg_type = "string | Uint8Array")] path: PathArg,
-    mode: u32,
-    effective: bool,
-    follow: bool,
-) -> AsyncTask<Blocking<()>> {
-    let mode = Access::from_bits_retain(mode as _);
-    Blocking::spawn(move || stat::access(dir.as_fd(), path.as_path(), mode, effective, follow))
+crate::bindings! {
+    /// `statx`: a path relative to `dir` (`AT_FDCWD` for the current
+    /// directory), or a descriptor itself; fills `out` (the `StatxSlot` layout).
+    pair statx(dir: Dir, target: crate::arg::Target, mask: Uint, follow: bool, sync: Pick<Sync>, out: I64Out) -> () {
+        let stat = statx_of(dir.as_fd(), target.as_target(), mask.0, follow, sync.get())?;
+        fill(out.as_mut(), &stat)
+    }
+
+    /// `statfs(path)` or `fstatfs(fd)`.
+    pair statfs(target: crate::arg::Target) -> StatFs {
+        stat::statfs(target.as_target()).map(StatFs::from)
+    }
+
+    /// `faccessat` or `faccessat2`.
+    pair access(dir: Dir, path: PathArg, mode: Uint, effective: bool, follow: bool) -> () {
+        let mode = Access::from_bits_retain(mode.0 as _);
+        stat::access(dir.as_fd(), path.as_path(), mode, effective, follow)
+    }
 }
