@@ -179,6 +179,7 @@ export declare class OwnedFd implements Disposable {
 	 * ```
 	 */
 	borrow(): BorrowedFd;
+	/** What `util.inspect` and `console.log` show: the number, or that it is closed. */
 	[inspect.custom](): string;
 }
 /**
@@ -196,6 +197,7 @@ export declare class BorrowedFd {
 	private constructor();
 	/** The descriptor number; `EBADF` if it was borrowed from an owner since closed. */
 	get fd(): number;
+	/** What `util.inspect` and `console.log` show: the number, or that it is closed. */
 	[inspect.custom](): string;
 }
 /**
@@ -210,6 +212,7 @@ export declare class BorrowedFd {
 export declare function borrowFd(fd: number): BorrowedFd;
 /** An error with Node's `code` property. */
 export interface NodeError extends Error {
+	/** The error's code (`'ENOENT'`, `'ERR_INVALID_ARG_TYPE'`...), what programs test. */
 	code: string;
 }
 /** A system error, as Node's `fs` throws it. */
@@ -238,6 +241,13 @@ export interface PipeOptions {
  * The two ends of a pipe. Destructure it (`const { reader, writer } = pipe()`)
  * to close each end on its own, or declare it with `using` to close both
  * ends that are still open when it goes out of scope.
+ *
+ * @example
+ * ```ts
+ * using p = pipe()
+ * fs.writeSync(p.writer.fd, 'hello')
+ * ```
+ *
  */
 export declare class Pipe implements Disposable {
 	/** The end to read from. */
@@ -283,6 +293,12 @@ export declare function pipe(options?: PipeOptions): Pipe;
  * The capacity of a pipe's buffer in bytes (64 KiB by default): how much can
  * be written before a writer waits.
  *
+ * @example
+ * ```ts
+ * const { reader } = pipe()
+ * pipeCapacity(reader) // 65536
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/fcntl.2.html (`F_GETPIPE_SZ`)
  */
 export declare function pipeCapacity(fd: FdLike): number;
@@ -292,14 +308,41 @@ export declare function pipeCapacity(fd: FdLike): number;
  * `/proc/sys/fs/pipe-max-size` it needs `CAP_SYS_RESOURCE` (`EPERM`);
  * shrinking below what the pipe holds fails with `EBUSY`.
  *
+ * @example
+ * ```ts
+ * setPipeCapacity(writer, 1 << 20) // 1048576
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/fcntl.2.html (`F_SETPIPE_SZ`)
  */
 export declare function setPipeCapacity(fd: FdLike, bytes: number): number;
-/** A new descriptor for standard input, close-on-exec (os_pipe's `dup_stdin`). */
+/**
+ * A new descriptor for standard input, close-on-exec (os_pipe's `dup_stdin`).
+ *
+ * @example
+ * ```ts
+ * using input = dupStdin()
+ * ```
+ */
 export declare function dupStdin(): OwnedFd;
-/** A new descriptor for standard output, close-on-exec (os_pipe's `dup_stdout`). */
+/**
+ * A new descriptor for standard output, close-on-exec (os_pipe's `dup_stdout`).
+ *
+ * @example
+ * ```ts
+ * using out = dupStdout()
+ * out.toWriteStream().end('done\n')
+ * ```
+ */
 export declare function dupStdout(): OwnedFd;
-/** A new descriptor for standard error, close-on-exec (os_pipe's `dup_stderr`). */
+/**
+ * A new descriptor for standard error, close-on-exec (os_pipe's `dup_stderr`).
+ *
+ * @example
+ * ```ts
+ * using err = dupStderr()
+ * ```
+ */
 export declare function dupStderr(): OwnedFd;
 /** CPU counts, and what they come from. */
 export interface CpuInfo {
@@ -344,6 +387,255 @@ export interface Filesystem {
 	birthTimes: boolean;
 	/** Whether sub-second times were seen on the directory or its entries. */
 	nanosecondTimes: boolean;
+}
+interface FsConstants {
+	/** r" Open for reading only. */
+	O_RDONLY: number;
+	/** r" Open for writing only. */
+	O_WRONLY: number;
+	/** r" Open for reading and writing. */
+	O_RDWR: number;
+	/** r" The access-mode bits. */
+	O_ACCMODE: number;
+	/** r" Create the file if it does not exist. */
+	O_CREAT: number;
+	/** r" With `O_CREAT`: fail if it exists. */
+	O_EXCL: number;
+	/** r" Do not make a terminal the controlling terminal. */
+	O_NOCTTY: number;
+	/** r" Truncate to length 0. */
+	O_TRUNC: number;
+	/** r" Every write goes to the end. */
+	O_APPEND: number;
+	/** r" Never wait: `EAGAIN` instead. */
+	O_NONBLOCK: number;
+	/** r" Writes complete with their data on the device. */
+	O_DSYNC: number;
+	/** r" Writes complete with data and metadata on the device. */
+	O_SYNC: number;
+	/** r" Bypass the page cache (aligned I/O; see `dioMemAlign`). */
+	O_DIRECT: number;
+	/** r" Fail unless a directory. */
+	O_DIRECTORY: number;
+	/** r" Fail on a final symlink (`ELOOP`), or with `O_PATH` open the link itself. */
+	O_NOFOLLOW: number;
+	/** r" Do not update the access time (owner or `CAP_FOWNER` only). */
+	O_NOATIME: number;
+	/** r" Close on exec (sysix sets it on every descriptor). */
+	O_CLOEXEC: number;
+	/** r" A descriptor that only names the file (no reading or writing). */
+	O_PATH: number;
+	/** r" An unnamed file in the directory given (name it with `linkat`). */
+	O_TMPFILE: number;
+	/** r" Signal-driven I/O. */
+	O_ASYNC: number;
+	/**
+	 * r" Offsets past 2 GiB allowed: the kernel sets it on every open sysix
+	 * r" makes (on 64-bit architectures, on every open), and `fcntlGetFl`
+	 * r" reports it. C headers of 64-bit systems define it as 0; this is the
+	 * r" kernel's bit.
+	 */
+	O_LARGEFILE: number;
+	/** r" `openat2`: stay beneath the directory (`EXDEV` otherwise). */
+	RESOLVE_BENEATH: number;
+	/** r" `openat2`: treat the directory as `/`. */
+	RESOLVE_IN_ROOT: number;
+	/** r" `openat2`: follow no symlink at all. */
+	RESOLVE_NO_SYMLINKS: number;
+	/** r" `openat2`: follow no magic link (`/proc/self/fd/N`, `/proc/self/root`). */
+	RESOLVE_NO_MAGICLINKS: number;
+	/** r" `openat2`: cross no mount point. */
+	RESOLVE_NO_XDEV: number;
+	/** r" `openat2`: only from the dentry cache (`EAGAIN` otherwise). */
+	RESOLVE_CACHED: number;
+	/** r" The current directory, as the directory of the `*at` calls. */
+	AT_FDCWD: number;
+	/** r" `access`: the file exists. */
+	F_OK: number;
+	/** r" `access`: it may be read. */
+	R_OK: number;
+	/** r" `access`: it may be written. */
+	W_OK: number;
+	/** r" `access`: it may be executed (or searched). */
+	X_OK: number;
+	/** r" The file-type bits of a mode. */
+	S_IFMT: number;
+	/** r" A regular file. */
+	S_IFREG: number;
+	/** r" A directory. */
+	S_IFDIR: number;
+	/** r" A symlink. */
+	S_IFLNK: number;
+	/** r" A FIFO. */
+	S_IFIFO: number;
+	/** r" A socket. */
+	S_IFSOCK: number;
+	/** r" A character device. */
+	S_IFCHR: number;
+	/** r" A block device. */
+	S_IFBLK: number;
+	/** r" `statx`: the file type. */
+	STATX_TYPE: number;
+	/** r" `statx`: the permission bits. */
+	STATX_MODE: number;
+	/** r" `statx`: the link count. */
+	STATX_NLINK: number;
+	/** r" `statx`: the owner. */
+	STATX_UID: number;
+	/** r" `statx`: the group. */
+	STATX_GID: number;
+	/** r" `statx`: the access time. */
+	STATX_ATIME: number;
+	/** r" `statx`: the modification time. */
+	STATX_MTIME: number;
+	/** r" `statx`: the change time. */
+	STATX_CTIME: number;
+	/** r" `statx`: the inode number. */
+	STATX_INO: number;
+	/** r" `statx`: the size. */
+	STATX_SIZE: number;
+	/** r" `statx`: the blocks allocated. */
+	STATX_BLOCKS: number;
+	/** r" `statx`: everything `stat` reports. */
+	STATX_BASIC_STATS: number;
+	/** r" `statx`: the birth time. */
+	STATX_BTIME: number;
+	/** r" `statx`: the mount id. */
+	STATX_MNT_ID: number;
+	/** r" `statx`: the direct I/O alignments. */
+	STATX_DIOALIGN: number;
+	/** r" `statx`: all of the basic fields and the birth time. */
+	STATX_ALL: number;
+	/** r" A compressed file. */
+	STATX_ATTR_COMPRESSED: number;
+	/** r" An immutable file (`chattr +i`). */
+	STATX_ATTR_IMMUTABLE: number;
+	/** r" An append-only file (`chattr +a`). */
+	STATX_ATTR_APPEND: number;
+	/** r" Not to be dumped (`chattr +d`). */
+	STATX_ATTR_NODUMP: number;
+	/** r" An encrypted file. */
+	STATX_ATTR_ENCRYPTED: number;
+	/** r" An automount trigger. */
+	STATX_ATTR_AUTOMOUNT: number;
+	/** r" The root of a mount. */
+	STATX_ATTR_MOUNT_ROOT: number;
+	/** r" A file protected by fs-verity. */
+	STATX_ATTR_VERITY: number;
+	/** r" A file accessed directly (DAX). */
+	STATX_ATTR_DAX: number;
+	/** r" Close on exec, as a descriptor flag. */
+	FD_CLOEXEC: number;
+	/** r" `preadv2`/`pwritev2`: poll for completion (polled I/O). */
+	RWF_HIPRI: number;
+	/** r" `pwritev2`: as `O_DSYNC`, for this write. */
+	RWF_DSYNC: number;
+	/** r" `pwritev2`: as `O_SYNC`, for this write. */
+	RWF_SYNC: number;
+	/** r" `preadv2`: fail with `EAGAIN` rather than wait for the device. */
+	RWF_NOWAIT: number;
+	/** r" `pwritev2`: as `O_APPEND`, for this write. */
+	RWF_APPEND: number;
+	/** r" inotify: read. */
+	IN_ACCESS: number;
+	/** r" inotify: written. */
+	IN_MODIFY: number;
+	/** r" inotify: metadata changed. */
+	IN_ATTRIB: number;
+	/** r" inotify: a file open for writing was closed. */
+	IN_CLOSE_WRITE: number;
+	/** r" inotify: a file not open for writing was closed. */
+	IN_CLOSE_NOWRITE: number;
+	/** r" inotify: either close. */
+	IN_CLOSE: number;
+	/** r" inotify: opened. */
+	IN_OPEN: number;
+	/** r" inotify: renamed away from a watched directory. */
+	IN_MOVED_FROM: number;
+	/** r" inotify: renamed into a watched directory. */
+	IN_MOVED_TO: number;
+	/** r" inotify: either half of a rename. */
+	IN_MOVE: number;
+	/** r" inotify: created in a watched directory. */
+	IN_CREATE: number;
+	/** r" inotify: deleted from a watched directory. */
+	IN_DELETE: number;
+	/** r" inotify: the watched file itself was deleted. */
+	IN_DELETE_SELF: number;
+	/** r" inotify: the watched file itself was moved. */
+	IN_MOVE_SELF: number;
+	/** r" inotify: every event. */
+	IN_ALL_EVENTS: number;
+	/** r" inotify: watch only if a directory. */
+	IN_ONLYDIR: number;
+	/** r" inotify: do not follow a final symlink. */
+	IN_DONT_FOLLOW: number;
+	/** r" inotify: no events for children once unlinked. */
+	IN_EXCL_UNLINK: number;
+	/** r" inotify: fail if the path is watched already. */
+	IN_MASK_CREATE: number;
+	/** r" inotify: add to an existing watch's mask. */
+	IN_MASK_ADD: number;
+	/** r" inotify: one event, then the watch ends. */
+	IN_ONESHOT: number;
+	/** r" inotify event: the filesystem was unmounted. */
+	IN_UNMOUNT: number;
+	/** r" inotify event: events were lost. */
+	IN_Q_OVERFLOW: number;
+	/** r" inotify event: the watch ended. */
+	IN_IGNORED: number;
+	/** r" inotify event: about a directory. */
+	IN_ISDIR: number;
+	/** r" `statfs` flags: mounted read-only. */
+	ST_RDONLY: number;
+	/** r" `statfs` flags: set-user-id bits ignored. */
+	ST_NOSUID: number;
+	/** r" `statfs` flags: device files refused. */
+	ST_NODEV: number;
+	/** r" `statfs` flags: no program may be executed. */
+	ST_NOEXEC: number;
+	/** r" `statfs` flags: writes are synchronous. */
+	ST_SYNCHRONOUS: number;
+	/** r" `statfs` flags: access times not updated. */
+	ST_NOATIME: number;
+	/** r" `statfs` flags: directory access times not updated. */
+	ST_NODIRATIME: number;
+	/** r" `statfs` flags: access times updated relative to modification. */
+	ST_RELATIME: number;
+	/** r" `renameat2`: fail if the new name exists. */
+	RENAME_NOREPLACE: number;
+	/** r" `renameat2`: swap the two names. */
+	RENAME_EXCHANGE: number;
+	/** r" `renameat2`: leave a whiteout. */
+	RENAME_WHITEOUT: number;
+	/** r" `fallocate`: do not change the file size. */
+	FALLOC_FL_KEEP_SIZE: number;
+	/** r" `fallocate`: free the range, leaving a hole (with `KEEP_SIZE`). */
+	FALLOC_FL_PUNCH_HOLE: number;
+	/** r" `fallocate`: remove the range, shifting the rest down. */
+	FALLOC_FL_COLLAPSE_RANGE: number;
+	/** r" `fallocate`: zero the range. */
+	FALLOC_FL_ZERO_RANGE: number;
+	/** r" `fallocate`: insert a hole, shifting the rest up. */
+	FALLOC_FL_INSERT_RANGE: number;
+	/** r" `memfd_create`: allow seals. */
+	MFD_ALLOW_SEALING: number;
+	/** r" `memfd_create`: back the file with huge pages. */
+	MFD_HUGETLB: number;
+	/** r" Seal: no more seals. */
+	F_SEAL_SEAL: number;
+	/** r" Seal: the file may not shrink. */
+	F_SEAL_SHRINK: number;
+	/** r" Seal: the file may not grow. */
+	F_SEAL_GROW: number;
+	/** r" Seal: no writes at all. */
+	F_SEAL_WRITE: number;
+	/** r" Seal: no new writable mappings or writes (existing mappings stay). */
+	F_SEAL_FUTURE_WRITE: number;
+	/** r" `setxattr`: only create, fail if it exists. */
+	XATTR_CREATE: number;
+	/** r" `setxattr`: only replace, fail if it does not exist. */
+	XATTR_REPLACE: number;
 }
 /** The running kernel, as `uname` shows it. */
 export interface Kernel {
@@ -503,6 +795,11 @@ type StatxSync = "as-stat" | "force" | "dont-sync";
  * `os.availableParallelism()` applies the quota only on Node versions whose
  * libuv reads cgroups (1.49 and later), rounding it down from 1.52.
  *
+ * @example
+ * ```ts
+ * const workers = cpuCount() // 2 in a container limited to 2 CPUs
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/sched_getaffinity.2.html
  * @see https://docs.kernel.org/scheduler/sched-bwc.html
  */
@@ -512,10 +809,21 @@ export declare function cpuCount(): number;
  * core, whatever the affinity mask or quota, with SMT siblings counted once.
  * Where `/proc/cpuinfo` shows no topology (many ARM kernels) it is
  * {@link cpuCount}.
+ *
+ * @example
+ * ```ts
+ * physicalCpuCount() // 8 on a 16-thread machine
+ * ```
+ *
  */
 export declare function physicalCpuCount(): number;
 /**
  * The CPUs this thread may run on, ascending, as `taskset -p` shows them.
+ *
+ * @example
+ * ```ts
+ * cpuAffinity() // [0, 1] under taskset -c 0,1
+ * ```
  *
  * @see https://man7.org/linux/man-pages/man2/sched_getaffinity.2.html
  */
@@ -524,6 +832,11 @@ export declare function cpuAffinity(): number[];
  * The tightest cgroup CPU quota over this process, from its own cgroup up to
  * the root (cgroup v1 `cpu.cfs_quota_us`/`cpu.cfs_period_us`, or v2
  * `cpu.max`), or `null` where no cgroup limits CPU time.
+ *
+ * @example
+ * ```ts
+ * cpuQuota()?.cpus // 1.5 with a cgroup quota of 150000/100000
+ * ```
  *
  * @see https://man7.org/linux/man-pages/man7/cgroups.7.html
  */
@@ -610,6 +923,7 @@ export declare class FileId implements Disposable {
 	close(): void;
 	/** Releases the file when a `using` declaration goes out of scope. */
 	[Symbol.dispose](): void;
+	/** What `util.inspect` and `console.log` show: the number, or that it is closed. */
 	[inspect.custom](): string;
 }
 /**
@@ -619,9 +933,22 @@ export declare class FileId implements Disposable {
  * number: of two paths, the first is held open (`O_PATH`) while the second
  * is looked up, and a descriptor holds its file by itself. Neither FIFOs nor
  * unreadable files block or fail.
+ *
+ * @example
+ * ```ts
+ * if (sameFileSync(input, output)) throw new Error('input file is also the output')
+ * ```
+ *
  */
 export declare function sameFileSync(a: PathOrFd, b: PathOrFd): boolean;
-/** {@link sameFileSync} on the libuv threadpool. */
+/**
+ * {@link sameFileSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * if (await sameFile(input, output)) throw new Error('input file is also the output')
+ * ```
+ */
 export declare function sameFile(a: PathOrFd, b: PathOrFd): Promise<boolean>;
 /** The timestamps of a file as `bigint` nanoseconds since the Unix epoch. */
 export interface FileTimes {
@@ -661,10 +988,22 @@ export interface FileTimesOptions {
  *
  * `target` is a path (`string`, `Buffer`, `file:` URL) or a descriptor.
  *
+ * @example
+ * ```ts
+ * const { mtimeNs, birthtimeNs } = fileTimesSync('package.json')
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/statx.2.html
  */
 export declare function fileTimesSync(target: PathOrFd, options?: FileTimesOptions): FileTimes;
-/** {@link fileTimesSync} on the libuv threadpool. */
+/**
+ * {@link fileTimesSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * const { mtimeNs, birthtimeNs } = await fileTimes('package.json')
+ * ```
+ */
 export declare function fileTimes(target: PathOrFd, options?: FileTimesOptions): Promise<FileTimes>;
 /**
  * Sets a file's access and/or modification time to the nanosecond; a time
@@ -676,20 +1015,35 @@ export declare function fileTimes(target: PathOrFd, options?: FileTimesOptions):
  * a symlink's own times are set. The filesystem stores what it can: a time
  * beyond its range is clamped, and a coarse filesystem drops nanoseconds.
  *
+ * @example
+ * ```ts
+ * setFileTimesSync('build.stamp', { mtime: 1700000000123456789n, atime: 'now' })
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/utimensat.2.html
  */
 export declare function setFileTimesSync(target: PathOrFd, times: SetFileTimes, options?: FileTimesOptions): void;
-/** {@link setFileTimesSync} on the libuv threadpool. */
+/**
+ * {@link setFileTimesSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * await setFileTimes('build.stamp', { mtime: 1700000000123456789n, atime: 'now' })
+ * ```
+ */
 export declare function setFileTimes(target: PathOrFd, times: SetFileTimes, options?: FileTimesOptions): Promise<void>;
-/** What {@link info} reports: the binding's {@link MachineInfo}, with what JavaScript knows added. */
+/** What {@link info} reports: the binding's view of the machine (kernel, CPUs, limits, pipes, the current directory's filesystem), with what JavaScript knows added. */
 export interface SysixInfo extends MachineInfo {
 	/** This package. */
 	sysix: {
+		/** Its version. */
 		version: string;
 	};
 	/** The JavaScript runtime sysix is loaded in. */
 	runtime: {
+		/** Which runtime. */
 		name: "node" | "bun" | "deno";
+		/** Its version. */
 		version: string;
 		/** The Node-API version the runtime implements. */
 		napi: number | null;
@@ -706,6 +1060,12 @@ export interface SysixInfo extends MachineInfo {
  * Everything sysix sees of this machine and process: CPU counts and what
  * limits them, descriptor limits, pipe sizes, the kernel, and what the
  * filesystem of the current directory records. `npx sysix info` prints it.
+ *
+ * @example
+ * ```ts
+ * console.log(info().cpu.count, info().kernel.release)
+ * ```
+ *
  */
 export declare function info(): SysixInfo;
 /**
@@ -715,131 +1075,22 @@ export declare function info(): SysixInfo;
  * `O_LARGEFILE`), `RESOLVE_*`, `AT_FDCWD`, `F_OK`..., `S_IF*`, `STATX_*`
  * and `STATX_ATTR_*`, `FD_CLOEXEC`, `RWF_*`, `IN_*`, `ST_*`, `RENAME_*`,
  * `FALLOC_FL_*`, `MFD_*`, `F_SEAL_*`, `XATTR_*`.
+ *
+ * @example
+ * ```ts
+ * openSync('/tmp', constants.O_TMPFILE | constants.O_RDWR)
+ * ```
+ *
  */
-export declare const constants: Readonly<{
-	O_RDONLY: number;
-	O_WRONLY: number;
-	O_RDWR: number;
-	O_ACCMODE: number;
-	O_CREAT: number;
-	O_EXCL: number;
-	O_NOCTTY: number;
-	O_TRUNC: number;
-	O_APPEND: number;
-	O_NONBLOCK: number;
-	O_DSYNC: number;
-	O_SYNC: number;
-	O_DIRECT: number;
-	O_DIRECTORY: number;
-	O_NOFOLLOW: number;
-	O_NOATIME: number;
-	O_CLOEXEC: number;
-	O_PATH: number;
-	O_TMPFILE: number;
-	O_ASYNC: number;
-	O_LARGEFILE: number;
-	RESOLVE_BENEATH: number;
-	RESOLVE_IN_ROOT: number;
-	RESOLVE_NO_SYMLINKS: number;
-	RESOLVE_NO_MAGICLINKS: number;
-	RESOLVE_NO_XDEV: number;
-	RESOLVE_CACHED: number;
-	AT_FDCWD: number;
-	F_OK: number;
-	R_OK: number;
-	W_OK: number;
-	X_OK: number;
-	S_IFMT: number;
-	S_IFREG: number;
-	S_IFDIR: number;
-	S_IFLNK: number;
-	S_IFIFO: number;
-	S_IFSOCK: number;
-	S_IFCHR: number;
-	S_IFBLK: number;
-	STATX_TYPE: number;
-	STATX_MODE: number;
-	STATX_NLINK: number;
-	STATX_UID: number;
-	STATX_GID: number;
-	STATX_ATIME: number;
-	STATX_MTIME: number;
-	STATX_CTIME: number;
-	STATX_INO: number;
-	STATX_SIZE: number;
-	STATX_BLOCKS: number;
-	STATX_BASIC_STATS: number;
-	STATX_BTIME: number;
-	STATX_MNT_ID: number;
-	STATX_DIOALIGN: number;
-	STATX_ALL: number;
-	STATX_ATTR_COMPRESSED: number;
-	STATX_ATTR_IMMUTABLE: number;
-	STATX_ATTR_APPEND: number;
-	STATX_ATTR_NODUMP: number;
-	STATX_ATTR_ENCRYPTED: number;
-	STATX_ATTR_AUTOMOUNT: number;
-	STATX_ATTR_MOUNT_ROOT: number;
-	STATX_ATTR_VERITY: number;
-	STATX_ATTR_DAX: number;
-	FD_CLOEXEC: number;
-	RWF_HIPRI: number;
-	RWF_DSYNC: number;
-	RWF_SYNC: number;
-	RWF_NOWAIT: number;
-	RWF_APPEND: number;
-	IN_ACCESS: number;
-	IN_MODIFY: number;
-	IN_ATTRIB: number;
-	IN_CLOSE_WRITE: number;
-	IN_CLOSE_NOWRITE: number;
-	IN_CLOSE: number;
-	IN_OPEN: number;
-	IN_MOVED_FROM: number;
-	IN_MOVED_TO: number;
-	IN_MOVE: number;
-	IN_CREATE: number;
-	IN_DELETE: number;
-	IN_DELETE_SELF: number;
-	IN_MOVE_SELF: number;
-	IN_ALL_EVENTS: number;
-	IN_ONLYDIR: number;
-	IN_DONT_FOLLOW: number;
-	IN_EXCL_UNLINK: number;
-	IN_MASK_CREATE: number;
-	IN_MASK_ADD: number;
-	IN_ONESHOT: number;
-	IN_UNMOUNT: number;
-	IN_Q_OVERFLOW: number;
-	IN_IGNORED: number;
-	IN_ISDIR: number;
-	ST_RDONLY: number;
-	ST_NOSUID: number;
-	ST_NODEV: number;
-	ST_NOEXEC: number;
-	ST_SYNCHRONOUS: number;
-	ST_NOATIME: number;
-	ST_NODIRATIME: number;
-	ST_RELATIME: number;
-	RENAME_NOREPLACE: number;
-	RENAME_EXCHANGE: number;
-	RENAME_WHITEOUT: number;
-	FALLOC_FL_KEEP_SIZE: number;
-	FALLOC_FL_PUNCH_HOLE: number;
-	FALLOC_FL_COLLAPSE_RANGE: number;
-	FALLOC_FL_ZERO_RANGE: number;
-	FALLOC_FL_INSERT_RANGE: number;
-	MFD_ALLOW_SEALING: number;
-	MFD_HUGETLB: number;
-	F_SEAL_SEAL: number;
-	F_SEAL_SHRINK: number;
-	F_SEAL_GROW: number;
-	F_SEAL_WRITE: number;
-	F_SEAL_FUTURE_WRITE: number;
-	XATTR_CREATE: number;
-	XATTR_REPLACE: number;
-}>;
-/** `constants.AT_FDCWD`: the current directory, as the directory of the `*at` calls. */
+export declare const constants: Readonly<FsConstants>;
+/**
+ * `constants.AT_FDCWD`: the current directory, as the directory of the `*at` calls.
+ *
+ * @example
+ * ```ts
+ * mkdiratSync(AT_FDCWD, 'cache')
+ * ```
+ */
 export declare const AT_FDCWD: number;
 /** Open flags: a number of `constants.O_*` bits, or a Node string flag. */
 export type OpenFlags = number | string;
@@ -890,27 +1141,60 @@ export interface Openat2Options {
  * @see https://man7.org/linux/man-pages/man2/open.2.html
  */
 export declare function openSync(path: PathLike, flags?: OpenFlags, mode?: Mode): OwnedFd;
-/** {@link openSync} on the libuv threadpool. */
+/**
+ * {@link openSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * using file = await open('data.bin', 'r')
+ * ```
+ */
 export declare function open(path: PathLike, flags?: OpenFlags, mode?: Mode): Promise<OwnedFd>;
 /**
  * Opens `path` relative to the directory `dirFd` (or `constants.AT_FDCWD`):
  * no path above it is looked up again, so a rename of its parents cannot
  * redirect the open.
  *
+ * @example
+ * ```ts
+ * using dir = openSync('/srv/data', constants.O_RDONLY | constants.O_DIRECTORY)
+ * using file = openatSync(dir, 'index.json')
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/openat.2.html
  */
 export declare function openatSync(dirFd: FdLike, path: PathLike, flags?: OpenFlags, mode?: Mode): OwnedFd;
-/** {@link openatSync} on the libuv threadpool. */
+/**
+ * {@link openatSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * using dir = openSync('/srv/data', constants.O_RDONLY | constants.O_DIRECTORY)
+ * using file = await openat(dir, 'index.json')
+ * ```
+ */
 export declare function openat(dirFd: FdLike, path: PathLike, flags?: OpenFlags, mode?: Mode): Promise<OwnedFd>;
 /**
  * Opens `path` relative to `dirFd` with limits on how it resolves
  * (`resolve: { beneath: true }` keeps it beneath `dirFd`; see
  * {@link ResolveOptions}). Linux 5.6 and later: `ENOSYS` before.
  *
+ * @example
+ * ```ts
+ * using file = openat2Sync(dir, request.path, { resolve: { beneath: true, noMagicLinks: true } })
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/openat2.2.html
  */
 export declare function openat2Sync(dirFd: FdLike, path: PathLike, options?: Openat2Options): OwnedFd;
-/** {@link openat2Sync} on the libuv threadpool. */
+/**
+ * {@link openat2Sync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * using file = await openat2(dir, request.path, { resolve: { beneath: true, noMagicLinks: true } })
+ * ```
+ */
 export declare function openat2(dirFd: FdLike, path: PathLike, options?: Openat2Options): Promise<OwnedFd>;
 /** One entry of a directory. */
 export interface Dirent<Name extends string | Buffer = string> {
@@ -932,6 +1216,11 @@ export interface ReaddirOptions {
  * `fs.readdirSync(d, { withFileTypes: true })` gives, plus inode numbers and
  * raw names, faster.
  *
+ * @example
+ * ```ts
+ * for (const { name, type, ino } of readdirSync('/etc')) if (type === 'directory') console.log(name, ino)
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/getdents64.2.html
  */
 export declare function readdirSync(dir: PathLike | FdLike, options?: ReaddirOptions & {
@@ -940,7 +1229,14 @@ export declare function readdirSync(dir: PathLike | FdLike, options?: ReaddirOpt
 export declare function readdirSync(dir: PathLike | FdLike, options: ReaddirOptions & {
 	encoding: "buffer";
 }): Dirent<Buffer>[];
-/** {@link readdirSync} on the libuv threadpool. */
+/**
+ * {@link readdirSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * for (const { name, type, ino } of await readdir('/etc')) if (type === 'directory') console.log(name, ino)
+ * ```
+ */
 export declare function readdir(dir: PathLike | FdLike, options?: ReaddirOptions & {
 	encoding?: "utf8";
 }): Promise<Dirent[]>;
@@ -951,6 +1247,12 @@ export declare function readdir(dir: PathLike | FdLike, options: ReaddirOptions 
  * An open directory read a batch at a time (one `getdents64` call's worth,
  * on the threadpool): for directories too large to list at once. Iterate it
  * with `for await`; it closes itself when done, or with {@link Dir.close}.
+ *
+ * @example
+ * ```ts
+ * for await (const entry of await openDir('/var/log')) console.log(entry.name)
+ * ```
+ *
  */
 export declare class Dir<Name extends string | Buffer = string> implements AsyncIterable<Dirent<Name>>, AsyncDisposable, Disposable {
 	#private;
@@ -963,13 +1265,21 @@ export declare class Dir<Name extends string | Buffer = string> implements Async
 	close(): void;
 	/** Whether the directory has been closed. */
 	get closed(): boolean;
+	/** Closes the directory when a `using` declaration goes out of scope. */
 	[Symbol.dispose](): void;
+	/** Closes the directory when an `await using` declaration goes out of scope. */
 	[Symbol.asyncDispose](): Promise<void>;
 }
 /**
  * Opens a directory (a path, or a descriptor of one, read from its top) to
  * read its entries a batch at a time: `for await (const entry of await
  * openDir(path))`.
+ *
+ * @example
+ * ```ts
+ * for await (const { name } of await openDir('/var/spool/mail')) console.log(name)
+ * ```
+ *
  */
 export declare function openDir(dir: PathLike | FdLike, options?: ReaddirOptions & {
 	encoding?: "utf8";
@@ -1000,7 +1310,14 @@ type DirLike = FdLike | typeof constants.AT_FDCWD;
  * @see https://man7.org/linux/man-pages/man2/rename.2.html
  */
 export declare function renameat2Sync(oldDir: DirLike, oldPath: PathLike, newDir: DirLike, newPath: PathLike, options?: RenameOptions): void;
-/** {@link renameat2Sync} on the libuv threadpool. */
+/**
+ * {@link renameat2Sync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * await renameat2(AT_FDCWD, 'draft', AT_FDCWD, 'final', { noReplace: true })
+ * ```
+ */
 export declare function renameat2(oldDir: DirLike, oldPath: PathLike, newDir: DirLike, newPath: PathLike, options?: RenameOptions): Promise<void>;
 /** Options of {@link linkatSync}. */
 export interface LinkOptions {
@@ -1025,7 +1342,14 @@ export interface LinkOptions {
  * @see https://man7.org/linux/man-pages/man2/link.2.html
  */
 export declare function linkatSync(oldDir: DirLike, oldPath: PathLike, newDir: DirLike, newPath: PathLike, options?: LinkOptions): void;
-/** {@link linkatSync} on the libuv threadpool. */
+/**
+ * {@link linkatSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * await linkat(AT_FDCWD, 'data.bin', AT_FDCWD, 'backup.bin')
+ * ```
+ */
 export declare function linkat(oldDir: DirLike, oldPath: PathLike, newDir: DirLike, newPath: PathLike, options?: LinkOptions): Promise<void>;
 /**
  * Creates a symlink at `path` (relative to `dir`) holding `target`.
@@ -1038,7 +1362,14 @@ export declare function linkat(oldDir: DirLike, oldPath: PathLike, newDir: DirLi
  * @see https://man7.org/linux/man-pages/man2/symlink.2.html
  */
 export declare function symlinkatSync(target: PathLike, dir: DirLike, path: PathLike): void;
-/** {@link symlinkatSync} on the libuv threadpool. */
+/**
+ * {@link symlinkatSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * await symlinkat('releases/v2', AT_FDCWD, 'current')
+ * ```
+ */
 export declare function symlinkat(target: PathLike, dir: DirLike, path: PathLike): Promise<void>;
 /**
  * What the symlink at `path` (relative to `dir`) holds: a string, or the
@@ -1057,7 +1388,14 @@ export declare function readlinkatSync(dir: DirLike, path: PathLike, options?: {
 export declare function readlinkatSync(dir: DirLike, path: PathLike, options: {
 	encoding: "buffer";
 }): Buffer;
-/** {@link readlinkatSync} on the libuv threadpool. */
+/**
+ * {@link readlinkatSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * await readlinkat(AT_FDCWD, 'current') // 'releases/v2'
+ * ```
+ */
 export declare function readlinkat(dir: DirLike, path: PathLike, options?: {
 	encoding?: "utf8";
 }): Promise<string>;
@@ -1076,7 +1414,14 @@ export declare function readlinkat(dir: DirLike, path: PathLike, options: {
  * @see https://man7.org/linux/man-pages/man2/mkdir.2.html
  */
 export declare function mkdiratSync(dir: DirLike, path: PathLike, mode?: Mode): void;
-/** {@link mkdiratSync} on the libuv threadpool. */
+/**
+ * {@link mkdiratSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * await mkdirat(AT_FDCWD, 'cache', 0o700)
+ * ```
+ */
 export declare function mkdirat(dir: DirLike, path: PathLike, mode?: Mode): Promise<void>;
 /**
  * Creates a special file at `path` relative to `dir`: `mode` is a type
@@ -1091,7 +1436,14 @@ export declare function mkdirat(dir: DirLike, path: PathLike, mode?: Mode): Prom
  * @see https://man7.org/linux/man-pages/man2/mknod.2.html
  */
 export declare function mknodatSync(dir: DirLike, path: PathLike, mode: number, dev?: number | bigint): void;
-/** {@link mknodatSync} on the libuv threadpool. */
+/**
+ * {@link mknodatSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * await mknodat(AT_FDCWD, 'events', constants.S_IFIFO | 0o600)
+ * ```
+ */
 export declare function mknodat(dir: DirLike, path: PathLike, mode: number, dev?: number | bigint): Promise<void>;
 /**
  * Creates a FIFO (a named pipe) at `path` relative to `dir` (mode `0o666`
@@ -1105,7 +1457,14 @@ export declare function mknodat(dir: DirLike, path: PathLike, mode: number, dev?
  * @see https://man7.org/linux/man-pages/man3/mkfifo.3.html
  */
 export declare function mkfifoatSync(dir: DirLike, path: PathLike, mode?: Mode): void;
-/** {@link mkfifoatSync} on the libuv threadpool. */
+/**
+ * {@link mkfifoatSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * await mkfifoat(AT_FDCWD, 'commands')
+ * ```
+ */
 export declare function mkfifoat(dir: DirLike, path: PathLike, mode?: Mode): Promise<void>;
 /**
  * Removes the name `path` relative to `dir`, or with `removeDir` the empty
@@ -1121,7 +1480,14 @@ export declare function mkfifoat(dir: DirLike, path: PathLike, mode?: Mode): Pro
 export declare function unlinkatSync(dir: DirLike, path: PathLike, options?: {
 	removeDir?: boolean;
 }): void;
-/** {@link unlinkatSync} on the libuv threadpool. */
+/**
+ * {@link unlinkatSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * await unlinkat(AT_FDCWD, 'stale.lock')
+ * ```
+ */
 export declare function unlinkat(dir: DirLike, path: PathLike, options?: {
 	removeDir?: boolean;
 }): Promise<void>;
@@ -1142,7 +1508,14 @@ export declare function unlinkat(dir: DirLike, path: PathLike, options?: {
 export declare function fchmodatSync(dir: DirLike, path: PathLike, mode: Mode, options?: {
 	followSymlinks?: boolean;
 }): void;
-/** {@link fchmodatSync} on the libuv threadpool. */
+/**
+ * {@link fchmodatSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * await fchmodat(AT_FDCWD, 'deploy.sh', 0o755)
+ * ```
+ */
 export declare function fchmodat(dir: DirLike, path: PathLike, mode: Mode, options?: {
 	followSymlinks?: boolean;
 }): Promise<void>;
@@ -1160,7 +1533,14 @@ export declare function fchmodat(dir: DirLike, path: PathLike, mode: Mode, optio
 export declare function fchownatSync(dir: DirLike, path: PathLike, uid: number, gid: number, options?: {
 	followSymlinks?: boolean;
 }): void;
-/** {@link fchownatSync} on the libuv threadpool. */
+/**
+ * {@link fchownatSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * await fchownat(AT_FDCWD, 'upload', 1000, -1)
+ * ```
+ */
 export declare function fchownat(dir: DirLike, path: PathLike, uid: number, gid: number, options?: {
 	followSymlinks?: boolean;
 }): Promise<void>;
@@ -1189,11 +1569,36 @@ export interface WriteFileAtomicOptions {
  * @see https://man7.org/linux/man-pages/man2/open.2.html (`O_TMPFILE`)
  */
 export declare function writeFileAtomicSync(path: PathLike, data: string | NodeJS.ArrayBufferView, options?: WriteFileAtomicOptions): void;
-/** {@link writeFileAtomicSync} on the libuv threadpool. */
+/**
+ * {@link writeFileAtomicSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * await writeFileAtomic('config.json', JSON.stringify(config))
+ * ```
+ */
 export declare function writeFileAtomic(path: PathLike, data: string | NodeJS.ArrayBufferView, options?: WriteFileAtomicOptions): Promise<void>;
-/** Where `statx` writes each field in a `BigInt64Array`: see {@link statxSync}'s `into` form. */
+/**
+ * Where `statx` writes each field in a `BigInt64Array`: see {@link statxSync}'s `into` form.
+ *
+ * @example
+ * ```ts
+ * const into = new BigInt64Array(STATX_LEN)
+ * statxSync(fd, {}, into)
+ * const mtimeNs = into[StatxSlot.MtimeNs]
+ * ```
+ */
 declare const StatxSlot$1: typeof StatxSlot;
-/** How many `bigint`s the `into` form of {@link statxSync} needs. */
+/**
+ * How many `bigint`s the `into` form of {@link statxSync} needs.
+ *
+ * @example
+ * ```ts
+ * const into = new BigInt64Array(STATX_LEN)
+ * statxSync('data.bin', {}, into)
+ * into[StatxSlot.Size] // the size, as a bigint
+ * ```
+ */
 export declare const STATX_LEN: number;
 /** The `STATX_ATTR_*` flags of a file; `null` where its filesystem does not support the flag. */
 export interface StatxAttributes {
@@ -1289,21 +1694,47 @@ export interface StatxOptions {
  * {@link StatxSlot} (unsigned ones as bit patterns: read them with
  * `BigInt.asUintN(64, v)`), and `into` is returned. For hot loops.
  *
+ * @example
+ * ```ts
+ * const { size, birthtimeNs, mntId } = statxSync('data.bin')
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/statx.2.html
  */
 export declare function statxSync(target: PathOrFd, options?: StatxOptions): Statx;
 export declare function statxSync(target: PathOrFd, options: StatxOptions | undefined, into: BigInt64Array): BigInt64Array;
-/** {@link statxSync} on the libuv threadpool. */
+/**
+ * {@link statxSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * const { size, birthtimeNs, mntId } = await statx('data.bin')
+ * ```
+ */
 export declare function statx(target: PathOrFd, options?: StatxOptions): Promise<Statx>;
 /**
  * What a filesystem holds and has free (`statfs`, or `fstatfs` for a
  * descriptor): its type (a magic number), block size, block and inode
  * counts, id and mount flags (`constants.ST_*`), as `stat -f` shows them.
  *
+ * @example
+ * ```ts
+ * const { bavail, bsize } = statfsSync('/var')
+ * const free = bavail * BigInt(bsize)
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/statfs.2.html
  */
 export declare function statfsSync(target: PathOrFd): StatFs;
-/** {@link statfsSync} on the libuv threadpool. */
+/**
+ * {@link statfsSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * const { bavail, bsize } = await statfs('/var')
+ * const free = bavail * BigInt(bsize)
+ * ```
+ */
 export declare function statfs(target: PathOrFd): Promise<StatFs>;
 /** Options of {@link accessSync}. */
 export interface AccessOptions {
@@ -1321,10 +1752,22 @@ export interface AccessOptions {
  * (`eaccess`), relative to a directory, and without following a final
  * symlink.
  *
+ * @example
+ * ```ts
+ * accessSync('/usr/bin/env', constants.X_OK, { eaccess: true })
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/access.2.html
  */
 export declare function accessSync(path: PathLike, mode?: number, options?: AccessOptions): void;
-/** {@link accessSync} on the libuv threadpool. */
+/**
+ * {@link accessSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * await access('/usr/bin/env', constants.X_OK, { eaccess: true })
+ * ```
+ */
 export declare function access(path: PathLike, mode?: number, options?: AccessOptions): Promise<void>;
 /** Options of {@link Root.open}. */
 export interface RootOptions {
@@ -1372,6 +1815,7 @@ export declare class Root implements Disposable {
 	get closed(): boolean;
 	/** Closes the root's directory descriptor. Calling it again does nothing. */
 	close(): void;
+	/** Closes the root when a `using` declaration goes out of scope. */
 	[Symbol.dispose](): void;
 	/** The directory descriptor's number, lent (an `O_PATH` descriptor), e.g. for the `*at` calls. */
 	get fd(): number;
@@ -1458,6 +1902,7 @@ export declare class Root implements Disposable {
 	setFileTimes(path: PathLike, times: SetFileTimes, options?: {
 		followSymlinks?: boolean;
 	}): Promise<void>;
+	/** What `util.inspect` and `console.log` show: the number, or that it is closed. */
 	[inspect.custom](): string;
 }
 interface LockWaitOptions {
@@ -1580,10 +2025,24 @@ export interface FallocateOptions {
 /**
  * Allocates, punches, zeroes, collapses or inserts a byte range of a file.
  *
+ * @example
+ * ```ts
+ * fallocateSync(fd, 0, 1 << 30) // reserve 1 GiB up front
+ * fallocateSync(fd, 0, 4096, { punchHole: true, keepSize: true })
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/fallocate.2.html
  */
 export declare function fallocateSync(fd: FdLike, offset: number | bigint, length: number | bigint, options?: FallocateOptions): void;
-/** {@link fallocateSync} on the libuv threadpool. */
+/**
+ * {@link fallocateSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * await fallocate(fd, 0, 1 << 30) // reserve 1 GiB up front
+ * await fallocate(fd, 0, 4096, { punchHole: true, keepSize: true })
+ * ```
+ */
 export declare function fallocate(fd: FdLike, offset: number | bigint, length: number | bigint, options?: FallocateOptions): Promise<void>;
 /**
  * Tells the kernel how a range of a file will be read (`posix_fadvise`):
@@ -1591,28 +2050,91 @@ export declare function fallocate(fd: FdLike, offset: number | bigint, length: n
  * `'dontneed'` drops it from the page cache... A `length` of 0 covers all
  * the rest of the file. Never blocks.
  *
+ * @example
+ * ```ts
+ * fadviseSync(fd, 0, 0, 'sequential')
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/posix_fadvise.2.html
  */
 export declare function fadviseSync(fd: FdLike, offset: number | bigint, length: number | bigint, advice: Advice): void;
-/** `fsync`: the file's data and metadata on the device. */
+/**
+ * `fsync`: the file's data and metadata on the device.
+ *
+ * @example
+ * ```ts
+ * pwriteSync(fd, record, offset)
+ * fsyncSync(fd)
+ * ```
+ */
 export declare function fsyncSync(fd: FdLike): void;
-/** {@link fsyncSync} on the libuv threadpool. */
+/**
+ * {@link fsyncSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * pwriteSync(fd, record, offset)
+ * await fsync(fd)
+ * ```
+ */
 export declare function fsync(fd: FdLike): Promise<void>;
-/** `fdatasync`: the file's data (and the metadata needed to read it) on the device. */
+/**
+ * `fdatasync`: the file's data (and the metadata needed to read it) on the device.
+ *
+ * @example
+ * ```ts
+ * writevSync(log, [entry])
+ * fdatasyncSync(log)
+ * ```
+ */
 export declare function fdatasyncSync(fd: FdLike): void;
-/** {@link fdatasyncSync} on the libuv threadpool. */
+/**
+ * {@link fdatasyncSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * writevSync(log, [entry])
+ * await fdatasync(log)
+ * ```
+ */
 export declare function fdatasync(fd: FdLike): Promise<void>;
 /**
  * `syncfs`: everything of the filesystem holding the file on its device.
  *
+ * @example
+ * ```ts
+ * syncfsSync(dirFd) // flush the whole filesystem holding it
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/syncfs.2.html
  */
 export declare function syncfsSync(fd: FdLike): void;
-/** {@link syncfsSync} on the libuv threadpool. */
+/**
+ * {@link syncfsSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * await syncfs(dirFd) // flush the whole filesystem holding it
+ * ```
+ */
 export declare function syncfs(fd: FdLike): Promise<void>;
-/** `ftruncate`: cuts or extends a file to `length` bytes. */
+/**
+ * `ftruncate`: cuts or extends a file to `length` bytes.
+ *
+ * @example
+ * ```ts
+ * ftruncateSync(fd, 1024)
+ * ```
+ */
 export declare function ftruncateSync(fd: FdLike, length?: number | bigint): void;
-/** {@link ftruncateSync} on the libuv threadpool. */
+/**
+ * {@link ftruncateSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * await ftruncate(fd, 1024)
+ * ```
+ */
 export declare function ftruncate(fd: FdLike, length?: number | bigint): Promise<void>;
 /** Offsets of {@link copyFileRangeSync}; an offset left out uses (and moves) that file's position. */
 export interface CopyFileRangeOptions {
@@ -1627,22 +2149,50 @@ export interface CopyFileRangeOptions {
  * filesystem shares extents (Btrfs, XFS), or a server-side copy on NFS.
  * Returns the bytes copied, 0 at the end of the input; call it again for the rest.
  *
+ * @example
+ * ```ts
+ * using input = openSync('big.iso')
+ * using output = openSync('copy.iso', 'w')
+ * while (copyFileRangeSync(input, output, 1 << 30) > 0) {}
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/copy_file_range.2.html
  */
 export declare function copyFileRangeSync(inFd: FdLike, outFd: FdLike, length: number | bigint, options?: CopyFileRangeOptions): number;
-/** {@link copyFileRangeSync} on the libuv threadpool. */
+/**
+ * {@link copyFileRangeSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * using input = openSync('big.iso')
+ * using output = openSync('copy.iso', 'w')
+ * while (await copyFileRange(input, output, 1 << 30) > 0) {}
+ * ```
+ */
 export declare function copyFileRange(inFd: FdLike, outFd: FdLike, length: number | bigint, options?: CopyFileRangeOptions): Promise<number>;
 /**
  * Copies up to `length` bytes from the file `inFd` to any descriptor (a
  * socket, a pipe) in the kernel (`sendfile`), from `offset` (leaving the
  * input's position alone) or from its position. Returns the bytes copied.
  *
+ * @example
+ * ```ts
+ * sendfileSync(socketFd, file, size, { offset: 0 })
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/sendfile.2.html
  */
 export declare function sendfileSync(outFd: FdLike, inFd: FdLike, length: number | bigint, options?: {
 	offset?: number | bigint;
 }): number;
-/** {@link sendfileSync} on the libuv threadpool. */
+/**
+ * {@link sendfileSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * await sendfile(socketFd, file, size, { offset: 0 })
+ * ```
+ */
 export declare function sendfile(outFd: FdLike, inFd: FdLike, length: number | bigint, options?: {
 	offset?: number | bigint;
 }): Promise<number>;
@@ -1653,14 +2203,35 @@ export declare function sendfile(outFd: FdLike, inFd: FdLike, length: number | b
  * `EXDEV` across filesystems, `EINVAL`) and copies nothing: fall back to
  * {@link copyFileRangeSync} yourself if you want a copy.
  *
+ * @example
+ * ```ts
+ * using src = openSync('vm.img')
+ * using dest = openSync('vm-snapshot.img', 'w')
+ * cloneFileSync(src, dest) // instant on btrfs/XFS, ENOTSUP elsewhere
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/ioctl_ficlone.2.html
  */
 export declare function cloneFileSync(srcFd: FdLike, destFd: FdLike): void;
-/** {@link cloneFileSync} on the libuv threadpool. */
+/**
+ * {@link cloneFileSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * using src = openSync('vm.img')
+ * using dest = openSync('vm-snapshot.img', 'w')
+ * await cloneFile(src, dest) // instant on btrfs/XFS, ENOTSUP elsewhere
+ * ```
+ */
 export declare function cloneFile(srcFd: FdLike, destFd: FdLike): Promise<void>;
 /**
  * The first offset at or after `offset` that holds data (`SEEK_DATA`), or
  * `null` when only holes follow. Moves the file position there.
+ *
+ * @example
+ * ```ts
+ * seekData(fd, 0) // the first byte of data: 0, or past a leading hole
+ * ```
  *
  * @see https://man7.org/linux/man-pages/man2/lseek.2.html
  */
@@ -1668,6 +2239,12 @@ export declare function seekData(fd: FdLike, offset?: number | bigint): number |
 /**
  * The first offset at or after `offset` in a hole (`SEEK_HOLE`; the end of
  * the file counts as one), or `null` past the end. Moves the file position.
+ *
+ * @example
+ * ```ts
+ * seekHole(fd, 0) // where the first hole starts (the size if none)
+ * ```
+ *
  */
 export declare function seekHole(fd: FdLike, offset?: number | bigint): number | null;
 /**
@@ -1676,9 +2253,22 @@ export declare function seekHole(fd: FdLike, offset?: number | bigint): number |
  * walk. A filesystem that does not track holes reports one extent. It
  * moves the file position (`lseek`): use a descriptor of your own, or
  * `pread`, if the position matters.
+ *
+ * @example
+ * ```ts
+ * for (const { offset, length } of sparseMapSync(fd)) copyFileRangeSync(fd, out, length, { inOffset: offset, outOffset: offset })
+ * ```
+ *
  */
 export declare function sparseMapSync(fd: FdLike): DataExtent[];
-/** {@link sparseMapSync} on the libuv threadpool. */
+/**
+ * {@link sparseMapSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * for (const { offset, length } of await sparseMap(fd)) copyFileRangeSync(fd, out, length, { inOffset: offset, outOffset: offset })
+ * ```
+ */
 export declare function sparseMap(fd: FdLike): Promise<DataExtent[]>;
 /**
  * Memory to read into or write from: a `Buffer`, any `TypedArray` or a
@@ -1704,7 +2294,15 @@ export type View = NodeJS.ArrayBufferView;
  * @see https://man7.org/linux/man-pages/man2/pread.2.html
  */
 export declare function preadSync(fd: FdLike, view: View, position: number | bigint | null): number;
-/** {@link preadSync} on the libuv threadpool: the bytes land in `view` as the promise settles. */
+/**
+ * {@link preadSync} on the libuv threadpool: the bytes land in `view` as the promise settles.
+ *
+ * @example
+ * ```ts
+ * const header = Buffer.alloc(512)
+ * await pread(fd, header, 0)
+ * ```
+ */
 export declare function pread(fd: FdLike, view: View, position: number | bigint | null): Promise<number>;
 /**
  * Writes `view` at `position` without moving the file position (`pwrite`),
@@ -1719,20 +2317,57 @@ export declare function pread(fd: FdLike, view: View, position: number | bigint 
  * @see https://man7.org/linux/man-pages/man2/pwrite.2.html
  */
 export declare function pwriteSync(fd: FdLike, view: View, position: number | bigint | null): number;
-/** {@link pwriteSync} on the libuv threadpool. */
+/**
+ * {@link pwriteSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * await pwrite(fd, Buffer.from('patched'), 128)
+ * ```
+ */
 export declare function pwrite(fd: FdLike, view: View, position: number | bigint | null): Promise<number>;
 /**
  * Reads into several views in turn at the file position (`readv`);
  * returns the bytes read in all.
  *
+ * @example
+ * ```ts
+ * const header = Buffer.alloc(16)
+ * const body = Buffer.alloc(4096)
+ * readvSync(fd, [header, body])
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/readv.2.html
  */
 export declare function readvSync(fd: FdLike, views: View[]): number;
-/** {@link readvSync} on the libuv threadpool. */
+/**
+ * {@link readvSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * const header = Buffer.alloc(16)
+ * const body = Buffer.alloc(4096)
+ * await readv(fd, [header, body])
+ * ```
+ */
 export declare function readv(fd: FdLike, views: View[]): Promise<number>;
-/** Writes several views in turn at the file position (`writev`); returns the bytes written. */
+/**
+ * Writes several views in turn at the file position (`writev`); returns the bytes written.
+ *
+ * @example
+ * ```ts
+ * writevSync(fd, [Buffer.from('HTTP/1.1 200 OK\r\n'), headers, body])
+ * ```
+ */
 export declare function writevSync(fd: FdLike, views: View[]): number;
-/** {@link writevSync} on the libuv threadpool. */
+/**
+ * {@link writevSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * await writev(fd, [Buffer.from('HTTP/1.1 200 OK\r\n'), headers, body])
+ * ```
+ */
 export declare function writev(fd: FdLike, views: View[]): Promise<number>;
 /** Options of {@link preadv2Sync} and {@link pwritev2Sync}. */
 export interface ReadWrite2Options {
@@ -1745,20 +2380,44 @@ export interface ReadWrite2Options {
  * in the page cache, for a read that must never block. Without `preadv2`
  * in the kernel (`ENOSYS`), a call without flags is made as `preadv`/`readv`.
  *
+ * @example
+ * ```ts
+ * const n = preadv2Sync(fd, [buffer], 0, { flags: constants.RWF_NOWAIT }) // EAGAIN if not cached
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/preadv2.2.html
  */
 export declare function preadv2Sync(fd: FdLike, views: View[], position: number | bigint | null, options?: ReadWrite2Options): number;
-/** {@link preadv2Sync} on the libuv threadpool. */
+/**
+ * {@link preadv2Sync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * const n = await preadv2(fd, [buffer], 0, { flags: constants.RWF_NOWAIT }) // EAGAIN if not cached
+ * ```
+ */
 export declare function preadv2(fd: FdLike, views: View[], position: number | bigint | null, options?: ReadWrite2Options): Promise<number>;
 /**
  * `writev` at `position` (or the file position) with per-call `RWF_*` flags
  * (`pwritev2`). Without `pwritev2` in the kernel (`ENOSYS`), a call without
  * flags is made as `pwritev`/`writev`.
  *
+ * @example
+ * ```ts
+ * pwritev2Sync(log, [line], null, { flags: constants.RWF_DSYNC })
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/pwritev2.2.html
  */
 export declare function pwritev2Sync(fd: FdLike, views: View[], position: number | bigint | null, options?: ReadWrite2Options): number;
-/** {@link pwritev2Sync} on the libuv threadpool. */
+/**
+ * {@link pwritev2Sync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * await pwritev2(log, [line], null, { flags: constants.RWF_DSYNC })
+ * ```
+ */
 export declare function pwritev2(fd: FdLike, views: View[], position: number | bigint | null, options?: ReadWrite2Options): Promise<number>;
 /**
  * Makes the descriptor number `newFd` refer to `fd`'s open file (`dup2`),
@@ -1766,38 +2425,81 @@ export declare function pwritev2(fd: FdLike, views: View[], position: number | b
  * streams are redirected. `newFd` is not close-on-exec afterwards. If an
  * `OwnedFd` owns `newFd`, it now owns the new file.
  *
+ * @example
+ * ```ts
+ * dup2(logFile, 2) // stderr now goes to the log
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/dup.2.html
  */
 export declare function dup2(fd: FdLike, newFd: FdLike): void;
-/** {@link dup2}, with `newFd` close-on-exec unless `cloexec: false` (`dup3`); `fd` and `newFd` must differ. */
+/**
+ * {@link dup2}, with `newFd` close-on-exec unless `cloexec: false` (`dup3`); `fd` and `newFd` must differ.
+ *
+ * @example
+ * ```ts
+ * dup3(logFile, 2, { cloexec: false })
+ * ```
+ */
 export declare function dup3(fd: FdLike, newFd: FdLike, options?: {
 	cloexec?: boolean;
 }): void;
 /**
  * The descriptor's flags (`fcntl(F_GETFD)`): `constants.FD_CLOEXEC` or 0.
  *
+ * @example
+ * ```ts
+ * fcntlGetFd(fd) === constants.FD_CLOEXEC // true for every sysix descriptor
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/fcntl.2.html
  */
 export declare function fcntlGetFd(fd: FdLike): number;
-/** Sets the descriptor's flags (`fcntl(F_SETFD)`): `constants.FD_CLOEXEC` or 0. */
+/**
+ * Sets the descriptor's flags (`fcntl(F_SETFD)`): `constants.FD_CLOEXEC` or 0.
+ *
+ * @example
+ * ```ts
+ * fcntlSetFd(fd, 0) // let a child process inherit it
+ * ```
+ */
 export declare function fcntlSetFd(fd: FdLike, flags: number): void;
-/** The open file's access mode and status flags (`fcntl(F_GETFL)`): `constants.O_*` bits. */
+/**
+ * The open file's access mode and status flags (`fcntl(F_GETFL)`): `constants.O_*` bits.
+ *
+ * @example
+ * ```ts
+ * (fcntlGetFl(fd) & constants.O_ACCMODE) === constants.O_RDONLY
+ * ```
+ */
 export declare function fcntlGetFl(fd: FdLike): number;
 /**
  * Sets the status flags Linux lets change (`fcntl(F_SETFL)`): `O_APPEND`,
  * `O_NONBLOCK`, `O_DIRECT`, `O_NOATIME`, `O_ASYNC`; the rest are ignored.
  * They belong to the open file: every duplicate of it sees them.
+ *
+ * @example
+ * ```ts
+ * fcntlSetFl(fd, fcntlGetFl(fd) | constants.O_NONBLOCK)
+ * ```
+ *
  */
 export declare function fcntlSetFl(fd: FdLike, flags: number): void;
 /**
  * How many bytes can be read without waiting (`FIONREAD`): of a pipe, a
  * socket, a terminal, an inotify descriptor; of a file, the rest of it.
  *
+ * @example
+ * ```ts
+ * const waiting = fionread(reader) // bytes readable now
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/TIOCINQ.2const.html
  */
 export declare function fionread(fd: FdLike): number;
 /** A seal: what a sealed memfd may no longer do. */
 export type Seal = "seal" | "shrink" | "grow" | "write" | "futureWrite";
+/** Options of {@link memfdCreate}. */
 export interface MemfdOptions {
 	/** Allow seals ({@link addSeals}); without it the file can never be sealed. Default `false`. */
 	allowSealing?: boolean;
@@ -1810,6 +2512,11 @@ export interface MemfdOptions {
  * resized, mapped, passed to a child or over a socket, and sealed. `name`
  * only shows in `/proc/self/fd` (`memfd:<name>`).
  *
+ * @example
+ * ```ts
+ * using memory = memfdCreate('config', { allowSealing: true })
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/memfd_create.2.html
  */
 export declare function memfdCreate(name: string, options?: MemfdOptions): OwnedFd;
@@ -1820,6 +2527,11 @@ export declare function memfdCreate(name: string, options?: MemfdOptions): Owned
  * mappings may still write), `'shrink'`, `'grow'`, `'seal'` (no more
  * seals). Seals are for good: a process given the file can rely on them.
  *
+ * @example
+ * ```ts
+ * addSeals(memory, ['shrink', 'grow', 'write'])
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/memfd_create.2.html ("File sealing")
  */
 export declare function addSeals(fd: FdLike, seals: Seal[]): void;
@@ -1827,6 +2539,12 @@ export declare function addSeals(fd: FdLike, seals: Seal[]): void;
  * The seals a file has: `[]` for a file that cannot be sealed at all (not
  * a memfd or other shmem file); `['seal']` for a memfd made without
  * `allowSealing` (or a tmpfs file), which is sealed against sealing.
+ *
+ * @example
+ * ```ts
+ * getSeals(memory) // ['shrink', 'grow', 'write']
+ * ```
+ *
  */
 export declare function getSeals(fd: FdLike): Seal[];
 /** Options of the attribute calls. */
@@ -1845,34 +2563,82 @@ export interface SetXattrOptions extends XattrOptions {
  * The value of an extended attribute (`user.comment`, `security.selinux`...)
  * as a `Buffer`; `ENODATA` where there is none.
  *
+ * @example
+ * ```ts
+ * getxattrSync('download.zip', 'user.xdg.origin.url').toString()
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/getxattr.2.html
  */
 export declare function getxattrSync(target: PathOrFd, attribute: string, options?: XattrOptions): Buffer;
-/** {@link getxattrSync} on the libuv threadpool. */
+/**
+ * {@link getxattrSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * await getxattr('download.zip', 'user.xdg.origin.url').toString()
+ * ```
+ */
 export declare function getxattr(target: PathOrFd, attribute: string, options?: XattrOptions): Promise<Buffer>;
 /**
  * Sets an extended attribute to `value` (a string is stored as UTF-8).
  *
+ * @example
+ * ```ts
+ * setxattrSync('download.zip', 'user.xdg.origin.url', url)
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/setxattr.2.html
  */
 export declare function setxattrSync(target: PathOrFd, attribute: string, data: string | NodeJS.ArrayBufferView, options?: SetXattrOptions): void;
-/** {@link setxattrSync} on the libuv threadpool. */
+/**
+ * {@link setxattrSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * await setxattr('download.zip', 'user.xdg.origin.url', url)
+ * ```
+ */
 export declare function setxattr(target: PathOrFd, attribute: string, data: string | NodeJS.ArrayBufferView, options?: SetXattrOptions): Promise<void>;
 /**
  * The names of a file's extended attributes (those this process may see).
  *
+ * @example
+ * ```ts
+ * listxattrSync('download.zip') // ['user.xdg.origin.url']
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/listxattr.2.html
  */
 export declare function listxattrSync(target: PathOrFd, options?: XattrOptions): string[];
-/** {@link listxattrSync} on the libuv threadpool. */
+/**
+ * {@link listxattrSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * await listxattr('download.zip') // ['user.xdg.origin.url']
+ * ```
+ */
 export declare function listxattr(target: PathOrFd, options?: XattrOptions): Promise<string[]>;
 /**
  * Removes an extended attribute; `ENODATA` where there is none.
  *
+ * @example
+ * ```ts
+ * removexattrSync('download.zip', 'user.xdg.origin.url')
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/removexattr.2.html
  */
 export declare function removexattrSync(target: PathOrFd, attribute: string, options?: XattrOptions): void;
-/** {@link removexattrSync} on the libuv threadpool. */
+/**
+ * {@link removexattrSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * await removexattr('download.zip', 'user.xdg.origin.url')
+ * ```
+ */
 export declare function removexattr(target: PathOrFd, attribute: string, options?: XattrOptions): Promise<void>;
 /** One inotify event. */
 export interface InotifyEvent<Name extends string | Buffer = string> {
@@ -1890,6 +2656,12 @@ export interface InotifyEvent<Name extends string | Buffer = string> {
  * {@link OwnedFd}. With `nonBlocking`, reading it with none waiting returns
  * no events instead of waiting.
  *
+ * @example
+ * ```ts
+ * using watcher = inotifyInit()
+ * inotifyAddWatch(watcher, '/var/spool/in', constants.IN_CLOSE_WRITE)
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man7/inotify.7.html
  */
 export declare function inotifyInit(options?: {
@@ -1900,14 +2672,32 @@ export declare function inotifyInit(options?: {
  * the watch descriptor its events carry. Watching a path again updates its
  * watch (or adds to it with `IN_MASK_ADD`).
  *
+ * @example
+ * ```ts
+ * const wd = inotifyAddWatch(watcher, dir, constants.IN_CLOSE_WRITE | constants.IN_MOVED_TO)
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/inotify_add_watch.2.html
  */
 export declare function inotifyAddWatch(fd: FdLike, path: PathLike, mask: number): number;
-/** Stops a watch; its last event is `IN_IGNORED`. */
+/**
+ * Stops a watch; its last event is `IN_IGNORED`.
+ *
+ * @example
+ * ```ts
+ * inotifyRemoveWatch(watcher, wd)
+ * ```
+ */
 export declare function inotifyRemoveWatch(fd: FdLike, wd: number): void;
 /**
  * The events waiting, one read's worth: none on a non-blocking instance
  * with none waiting; a blocking instance waits for some, on the calling thread.
+ *
+ * @example
+ * ```ts
+ * for (const { name, mask } of readInotifyEventsSync(watcher)) console.log(name, mask)
+ * ```
+ *
  */
 export declare function readInotifyEventsSync(fd: FdLike, options?: {
 	encoding?: "utf8";
@@ -1918,6 +2708,12 @@ export declare function readInotifyEventsSync(fd: FdLike, options: {
 /**
  * Waits for events (on a thread of its own, not the libuv threadpool) and
  * returns them; `signal` gives the wait up.
+ *
+ * @example
+ * ```ts
+ * for (const { name, mask } of await readInotifyEvents(watcher)) console.log(name, mask)
+ * ```
+ *
  */
 export declare function readInotifyEvents(fd: FdLike, options?: {
 	encoding?: "utf8";

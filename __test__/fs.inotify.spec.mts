@@ -3,7 +3,7 @@
 // of their own, never the libuv threadpool, and give up on an AbortSignal.
 
 import { execFile, spawnSync } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { promisify } from 'node:util'
@@ -285,4 +285,138 @@ test("encoding 'buffer' gives names as their raw bytes (not UTF-8 here); the def
 
   t.is(make('3'), 0)
   t.deepEqual(readInotifyEventsSync(fd), [{ wd, mask: IN_CREATE, cookie: 0, name: `${name.toString('utf8')}3` }])
+})
+
+/** The names of this process's threads that sysix starts for waits. */
+function waitThreads(): string[] {
+  return readdirSync('/proc/self/task')
+    .map((task) => {
+      try {
+        return readFileSync(`/proc/self/task/${task}/comm`, 'utf8').trim()
+      } catch {
+        return ''
+      }
+    })
+    .filter((name) => name.startsWith('sysix-'))
+}
+
+test.serial(
+  'close() of an instance with a pending readInotifyEvents ends the wait at once: EBADF, saying so; no thread is left',
+  async (t) => {
+    const { fd } = watched(t, IN_CREATE, false)
+    const pending = readInotifyEvents(fd)
+    await sleep(50)
+    t.true(waitThreads().includes('sysix-wait'))
+    const start = performance.now()
+    fd.close()
+    const error = await t.throwsAsync(pending)
+    t.like(error, { code: 'EBADF', errno: -9, syscall: 'poll' })
+    t.regex(error.message, /^EBADF: bad file descriptor, poll: the descriptor was closed while this call waited on it$/)
+    t.true(performance.now() - start < 1000, 'at once')
+    for (let i = 0; i < 100 && waitThreads().length > 0; i++) {
+      await sleep(10)
+    }
+    t.deepEqual(waitThreads(), [], 'its threads exited')
+  },
+)
+
+test.serial('a SIGTERM handler that closes its watcher lets the process exit on its own', (t) => {
+  const dir = tempDir(t)
+  const result = spawnSync(
+    process.execPath,
+    [
+      '-e',
+      `const { inotifyInit, inotifyAddWatch, readInotifyEvents, constants } = require(process.argv[1]);
+       const fd = inotifyInit();
+       inotifyAddWatch(fd, process.argv[2], constants.IN_CREATE);
+       readInotifyEvents(fd).catch((error) => console.log('ended:', error.code));
+       process.on('SIGTERM', () => fd.close());
+       setTimeout(() => process.kill(process.pid, 'SIGTERM'), 200);`,
+      join(import.meta.dirname, '..', 'dist', 'lib', 'fs'),
+      dir,
+    ],
+    { encoding: 'utf8', timeout: 10_000 },
+  )
+  t.is(result.signal, null, 'not killed by the timeout: it exited')
+  t.is(result.status, 0)
+  t.is(result.stdout.trim(), 'ended: EBADF')
+})
+
+test.serial(
+  'aborting one of several reads pending on one instance ends it; the others go on and get the events; no thread is left',
+  async (t) => {
+    const { dir, fd, wd } = watched(t, IN_CREATE, false)
+    const controller = new AbortController()
+    const aborted = readInotifyEvents(fd, { signal: controller.signal })
+    const others = [readInotifyEvents(fd), readInotifyEvents(fd)]
+    await sleep(50)
+    controller.abort()
+    await t.throwsAsync(aborted, { name: 'AbortError' })
+    await run('touch', [join(dir, 'one')])
+    // One of the two reads gets the event; the other waits for the next.
+    const first = await Promise.race(others)
+    t.deepEqual(first, [{ wd, mask: IN_CREATE, cookie: 0, name: 'one' }])
+    await run('touch', [join(dir, 'two')])
+    const both = await Promise.all(others)
+    t.deepEqual(
+      both
+        .flat()
+        .map((event) => event.name)
+        .sort(),
+      ['one', 'two'],
+    )
+    for (let i = 0; i < 100 && waitThreads().length > 0; i++) {
+      await sleep(10)
+    }
+    t.deepEqual(waitThreads(), [], 'every wait and cancel thread exited')
+  },
+)
+
+test.serial(
+  'two reads pending on a blocking instance, one takes the events: aborting the other (now blocked in read) ends it',
+  async (t) => {
+    const { dir, fd } = watched(t, IN_CREATE, false)
+    const controllers = [new AbortController(), new AbortController()]
+    const reads = controllers.map((controller) => readInotifyEvents(fd, { signal: controller.signal }))
+    const settled = reads.map((read, index) => read.then(() => index))
+    await sleep(50)
+    await run('touch', [join(dir, 'once')])
+    // Both wake; one reads the event, the other finds none and waits again.
+    const taker = await Promise.race(settled)
+    await sleep(50)
+    controllers[1 - taker].abort()
+    await t.throwsAsync(reads[1 - taker], { name: 'AbortError' })
+    for (let i = 0; i < 100 && waitThreads().length > 0; i++) {
+      await sleep(10)
+    }
+    t.deepEqual(waitThreads(), [], 'no thread left re-signalling')
+  },
+)
+
+test('a worker terminated while its reads wait: its threads exit and its descriptors close', (t) => {
+  const dir = tempDir(t)
+  const result = inChild<{ before: number; after: number; threads: string[] }>(
+    `const { Worker } = require('worker_threads');
+     const fs = require('fs');
+     const count = () => fs.readdirSync('/proc/self/fd').length;
+     const threads = () => fs.readdirSync('/proc/self/task').map((t) => { try { return fs.readFileSync('/proc/self/task/' + t + '/comm', 'utf8').trim(); } catch { return ''; } }).filter((n) => n.startsWith('sysix-'));
+     (async () => {
+       const warm = new Worker('', { eval: true }); await require('events').once(warm, 'exit');
+       const before = count();
+       const w = new Worker(\`
+         const sysix = require(\${JSON.stringify(sysixRoot)});
+         const fd = sysix.inotifyInit();
+         sysix.inotifyAddWatch(fd, \${JSON.stringify(${JSON.stringify(dir)})}, sysix.constants.IN_CREATE);
+         sysix.readInotifyEvents(fd); sysix.readInotifyEvents(fd);
+         require('worker_threads').parentPort.postMessage('waiting');
+       \`, { eval: true });
+       await require('events').once(w, 'message');
+       await new Promise((r) => setTimeout(r, 100));
+       await w.terminate();
+       for (let i = 0; i < 100 && threads().length > 0; i++) await new Promise((r) => setTimeout(r, 10));
+       report({ before, after: count(), threads: threads() });
+     })();`,
+  )
+  t.deepEqual(result.threads, [])
+  t.is(result.after, result.before)
 })

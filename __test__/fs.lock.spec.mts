@@ -4,7 +4,7 @@
 
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { once } from 'node:events'
-import { promises as fsp, writeFileSync } from 'node:fs'
+import { existsSync, promises as fsp, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
 
@@ -272,4 +272,51 @@ test('a signal that is no AbortSignal is refused even when nothing would wait; g
   await t.throwsAsync(lock(fd, { type: 'write', ...bad }), { code: 'ERR_INVALID_ARG_TYPE' })
   t.true(flockFree(path), 'the refused calls took no lock')
   t.is(getLock(fd), null, 'no lock in the way: the defaults are a write lock over the whole file')
+})
+
+test('closing the descriptor ends a waiting flock or lock at once: EBADF, saying the descriptor was closed', async (t) => {
+  const path = lockFile(t)
+  const other = await flockHolder(t, path)
+  const python = await lockfHolder(t, path, 0, 10)
+  for (const [name, start] of [
+    ['flock', (fd: ReturnType<typeof openSync>) => flock(fd, 'exclusive')],
+    ['lock', (fd: ReturnType<typeof openSync>) => lock(fd, { type: 'write', start: 0, length: 10 })],
+  ] as const) {
+    const fd = openSync(path, 'r+')
+    const number = fd.fd
+    const waiting = start(fd)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    const closed = Date.now()
+    fd.close()
+    const error = await t.throwsAsync(waiting)
+    t.like(error, { code: 'EBADF', syscall: name === 'flock' ? 'flock' : 'fcntl' }, name)
+    t.regex(error.message, /the descriptor was closed while this call waited on it/)
+    t.true(Date.now() - closed < 1000, `${name}: at once`)
+    t.false(existsSync(`/proc/self/fd/${number}`), `${name}: and the descriptor is closed`)
+  }
+  other.kill('SIGKILL')
+  python.kill('SIGKILL')
+})
+
+test('lock() waits by default, as flock() does; a signal never turns the wait into EAGAIN; wait: is refused with the way to say it', async (t) => {
+  const path = lockFile(t)
+  const python = await lockfHolder(t, path, 0, 10)
+  using fd = openSync(path, 'r+')
+  const controller = new AbortController()
+  let settled = false
+  const waiting = lock(fd, { type: 'write', start: 0, length: 10, signal: controller.signal }).then(
+    () => (settled = true),
+    (error) => {
+      settled = true
+      throw error
+    },
+  )
+  await new Promise((resolve) => setTimeout(resolve, 100))
+  t.false(settled, 'a signal given: still waiting, no EAGAIN')
+  python.kill('SIGKILL')
+  t.true(await waiting)
+  t.throws(() => lockSync(fd, { type: 'read', wait: true } as never), {
+    code: 'ERR_INVALID_ARG_VALUE',
+    message: /lock\(\) waits by default, as flock\(\) does; pass nonBlocking: true not to wait/,
+  })
 })

@@ -15,6 +15,11 @@ export type { CpuQuota }
  * `os.availableParallelism()` applies the quota only on Node versions whose
  * libuv reads cgroups (1.49 and later), rounding it down from 1.52.
  *
+ * @example
+ * ```ts
+ * const workers = cpuCount() // 2 in a container limited to 2 CPUs
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/sched_getaffinity.2.html
  * @see https://docs.kernel.org/scheduler/sched-bwc.html
  */
@@ -27,6 +32,12 @@ export function cpuCount(): number {
  * core, whatever the affinity mask or quota, with SMT siblings counted once.
  * Where `/proc/cpuinfo` shows no topology (many ARM kernels) it is
  * {@link cpuCount}.
+ *
+ * @example
+ * ```ts
+ * physicalCpuCount() // 8 on a 16-thread machine
+ * ```
+ *
  */
 export function physicalCpuCount(): number {
   return native.physicalCpuCount()
@@ -34,6 +45,11 @@ export function physicalCpuCount(): number {
 
 /**
  * The CPUs this thread may run on, ascending, as `taskset -p` shows them.
+ *
+ * @example
+ * ```ts
+ * cpuAffinity() // [0, 1] under taskset -c 0,1
+ * ```
  *
  * @see https://man7.org/linux/man-pages/man2/sched_getaffinity.2.html
  */
@@ -45,6 +61,11 @@ export function cpuAffinity(): number[] {
  * The tightest cgroup CPU quota over this process, from its own cgroup up to
  * the root (cgroup v1 `cpu.cfs_quota_us`/`cpu.cfs_period_us`, or v2
  * `cpu.max`), or `null` where no cgroup limits CPU time.
+ *
+ * @example
+ * ```ts
+ * cpuQuota()?.cpus // 1.5 with a cgroup quota of 150000/100000
+ * ```
  *
  * @see https://man7.org/linux/man-pages/man7/cgroups.7.html
  */

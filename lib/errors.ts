@@ -7,6 +7,7 @@ import { inspect } from 'node:util'
 
 /** An error with Node's `code` property. */
 export interface NodeError extends Error {
+  /** The error's code (`'ENOENT'`, `'ERR_INVALID_ARG_TYPE'`...), what programs test. */
   code: string
 }
 

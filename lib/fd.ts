@@ -403,6 +403,7 @@ export class OwnedFd implements Disposable {
     registryFor(this.#kind).unregister(this)
   }
 
+  /** What `util.inspect` and `console.log` show: the number, or that it is closed. */
   [inspect.custom](): string {
     return this.#fd < 0 ? 'OwnedFd { closed }' : `OwnedFd { fd: ${this.#fd} }`
   }
@@ -448,6 +449,7 @@ export class BorrowedFd {
     return typeof source === 'number' ? source : source.fd
   }
 
+  /** What `util.inspect` and `console.log` show: the number, or that it is closed. */
   [inspect.custom](): string {
     const source = this.#source
     return typeof source === 'number' || !source.closed ? `BorrowedFd { fd: ${this.fd} }` : 'BorrowedFd { closed }'

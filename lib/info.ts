@@ -10,13 +10,18 @@ import { packageJson } from './package'
 
 export type { CpuInfo, CpuQuota, Filesystem, Kernel, Limit, PipeInfo }
 
-/** What {@link info} reports: the binding's {@link MachineInfo}, with what JavaScript knows added. */
+/** What {@link info} reports: the binding's view of the machine (kernel, CPUs, limits, pipes, the current directory's filesystem), with what JavaScript knows added. */
 export interface SysixInfo extends MachineInfo {
   /** This package. */
-  sysix: { version: string }
+  sysix: {
+    /** Its version. */
+    version: string
+  }
   /** The JavaScript runtime sysix is loaded in. */
   runtime: {
+    /** Which runtime. */
     name: 'node' | 'bun' | 'deno'
+    /** Its version. */
     version: string
     /** The Node-API version the runtime implements. */
     napi: number | null
@@ -46,6 +51,12 @@ function runtime(): SysixInfo['runtime'] {
  * Everything sysix sees of this machine and process: CPU counts and what
  * limits them, descriptor limits, pipe sizes, the kernel, and what the
  * filesystem of the current directory records. `npx sysix info` prints it.
+ *
+ * @example
+ * ```ts
+ * console.log(info().cpu.count, info().kernel.release)
+ * ```
+ *
  */
 export function info(): SysixInfo {
   const machine = native.machineInfo()

@@ -24,6 +24,13 @@ let makePipe: (reader: OwnedFd, writer: OwnedFd) => Pipe
  * The two ends of a pipe. Destructure it (`const { reader, writer } = pipe()`)
  * to close each end on its own, or declare it with `using` to close both
  * ends that are still open when it goes out of scope.
+ *
+ * @example
+ * ```ts
+ * using p = pipe()
+ * fs.writeSync(p.writer.fd, 'hello')
+ * ```
+ *
  */
 export class Pipe implements Disposable {
   /** The end to read from. */
@@ -102,6 +109,12 @@ export function pipe(options?: PipeOptions): Pipe {
  * The capacity of a pipe's buffer in bytes (64 KiB by default): how much can
  * be written before a writer waits.
  *
+ * @example
+ * ```ts
+ * const { reader } = pipe()
+ * pipeCapacity(reader) // 65536
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/fcntl.2.html (`F_GETPIPE_SZ`)
  */
 export function pipeCapacity(fd: FdLike): number {
@@ -114,23 +127,50 @@ export function pipeCapacity(fd: FdLike): number {
  * `/proc/sys/fs/pipe-max-size` it needs `CAP_SYS_RESOURCE` (`EPERM`);
  * shrinking below what the pipe holds fails with `EBUSY`.
  *
+ * @example
+ * ```ts
+ * setPipeCapacity(writer, 1 << 20) // 1048576
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/fcntl.2.html (`F_SETPIPE_SZ`)
  */
 export function setPipeCapacity(fd: FdLike, bytes: number): number {
   return native.setPipeCapacity(fd, validateInteger(bytes, 'bytes', 0, INT32_MAX))
 }
 
-/** A new descriptor for standard input, close-on-exec (os_pipe's `dup_stdin`). */
+/**
+ * A new descriptor for standard input, close-on-exec (os_pipe's `dup_stdin`).
+ *
+ * @example
+ * ```ts
+ * using input = dupStdin()
+ * ```
+ */
 export function dupStdin(): OwnedFd {
   return newOwnedFd((token) => native.dupStdin(token))
 }
 
-/** A new descriptor for standard output, close-on-exec (os_pipe's `dup_stdout`). */
+/**
+ * A new descriptor for standard output, close-on-exec (os_pipe's `dup_stdout`).
+ *
+ * @example
+ * ```ts
+ * using out = dupStdout()
+ * out.toWriteStream().end('done\n')
+ * ```
+ */
 export function dupStdout(): OwnedFd {
   return newOwnedFd((token) => native.dupStdout(token))
 }
 
-/** A new descriptor for standard error, close-on-exec (os_pipe's `dup_stderr`). */
+/**
+ * A new descriptor for standard error, close-on-exec (os_pipe's `dup_stderr`).
+ *
+ * @example
+ * ```ts
+ * using err = dupStderr()
+ * ```
+ */
 export function dupStderr(): OwnedFd {
   return newOwnedFd((token) => native.dupStderr(token))
 }

@@ -174,6 +174,7 @@ export class FileId implements Disposable {
     }
   }
 
+  /** What `util.inspect` and `console.log` show: the number, or that it is closed. */
   [inspect.custom](): string {
     return this.closed ? 'FileId { closed }' : `FileId { dev: ${this.#dev}n, ino: ${this.#ino}n }`
   }
@@ -186,12 +187,25 @@ export class FileId implements Disposable {
  * number: of two paths, the first is held open (`O_PATH`) while the second
  * is looked up, and a descriptor holds its file by itself. Neither FIFOs nor
  * unreadable files block or fail.
+ *
+ * @example
+ * ```ts
+ * if (sameFileSync(input, output)) throw new Error('input file is also the output')
+ * ```
+ *
  */
 export function sameFileSync(a: PathOrFd, b: PathOrFd): boolean {
   return native.sameFileSync(toTargetArg(a, 'a'), toTargetArg(b, 'b'))
 }
 
-/** {@link sameFileSync} on the libuv threadpool. */
+/**
+ * {@link sameFileSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * if (await sameFile(input, output)) throw new Error('input file is also the output')
+ * ```
+ */
 export async function sameFile(a: PathOrFd, b: PathOrFd): Promise<boolean> {
   return native.sameFile(toTargetArg(a, 'a'), toTargetArg(b, 'b'))
 }

@@ -114,6 +114,11 @@ function readTimes(out: BigInt64Array): FileTimes {
  *
  * `target` is a path (`string`, `Buffer`, `file:` URL) or a descriptor.
  *
+ * @example
+ * ```ts
+ * const { mtimeNs, birthtimeNs } = fileTimesSync('package.json')
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/statx.2.html
  */
 export function fileTimesSync(target: PathOrFd, options?: FileTimesOptions): FileTimes {
@@ -122,7 +127,14 @@ export function fileTimesSync(target: PathOrFd, options?: FileTimesOptions): Fil
   return readTimes(shared)
 }
 
-/** {@link fileTimesSync} on the libuv threadpool. */
+/**
+ * {@link fileTimesSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * const { mtimeNs, birthtimeNs } = await fileTimes('package.json')
+ * ```
+ */
 export async function fileTimes(target: PathOrFd, options?: FileTimesOptions): Promise<FileTimes> {
   const path = toTargetArg(target, 'target')
   const out = new BigInt64Array(native.STATX_LEN)
@@ -162,13 +174,25 @@ function setArgs(target: unknown, times: SetFileTimes, options: FileTimesOptions
  * a symlink's own times are set. The filesystem stores what it can: a time
  * beyond its range is clamped, and a coarse filesystem drops nanoseconds.
  *
+ * @example
+ * ```ts
+ * setFileTimesSync('build.stamp', { mtime: 1700000000123456789n, atime: 'now' })
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/utimensat.2.html
  */
 export function setFileTimesSync(target: PathOrFd, times: SetFileTimes, options?: FileTimesOptions): void {
   native.setFileTimesSync(...setArgs(target, times, options))
 }
 
-/** {@link setFileTimesSync} on the libuv threadpool. */
+/**
+ * {@link setFileTimesSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * await setFileTimes('build.stamp', { mtime: 1700000000123456789n, atime: 'now' })
+ * ```
+ */
 export async function setFileTimes(target: PathOrFd, times: SetFileTimes, options?: FileTimesOptions): Promise<void> {
   return native.setFileTimes(...setArgs(target, times, options))
 }

@@ -4,8 +4,10 @@
 // manifests) and fails, listing them, if any changed. In CI, on a clean
 // clone, that means the commit carries stale generated files.
 //
-//   binding.d.ts                napi-rs, from the Rust binding (build:native)
+//   binding.d.ts                napi-rs and scripts/binding-typings.mjs, from the
+//                               Rust binding (build:native)
 //   index.d.ts, fs.d.ts         scripts/typings.mjs, from the TypeScript (build:ts)
+//   docs/api/README.md          TypeDoc, from index.d.ts (npm run docs)
 //   package.json (optionalDependencies), npm/*/package.json
 //                               scripts/platforms.mjs, from napi.targets
 
@@ -18,7 +20,9 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 
 function generatedFiles() {
   const npm = readdirSync(join(ROOT, 'npm')).map((dir) => join('npm', dir, 'package.json'))
-  return ['binding.d.ts', 'index.d.ts', 'fs.d.ts', 'package.json', ...npm].filter((file) => existsSync(join(ROOT, file)))
+  return ['binding.d.ts', 'index.d.ts', 'fs.d.ts', join('docs', 'api', 'README.md'), 'package.json', ...npm].filter((file) =>
+    existsSync(join(ROOT, file)),
+  )
 }
 
 function snapshot() {
@@ -28,6 +32,7 @@ function snapshot() {
 const before = snapshot()
 const run = (command, args) => execFileSync(command, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] })
 run('npm', ['run', '--silent', 'build'])
+run('npm', ['run', '--silent', 'docs'])
 run(process.execPath, [join(ROOT, 'scripts', 'platforms.mjs')])
 const after = snapshot()
 

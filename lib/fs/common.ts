@@ -1,6 +1,7 @@
 // What the modules of sysix/fs share: the constants, directory arguments,
 // open flags, entry types and abortable waits.
 
+import type { FsConstants } from '../../binding'
 import { native } from '../binding'
 import { AbortError, invalidArgValue } from '../errors'
 import { takeTokens } from '../fd'
@@ -13,10 +14,23 @@ import { validateAbortSignal, validateOneOf, validateOptions } from '../validate
  * `O_LARGEFILE`), `RESOLVE_*`, `AT_FDCWD`, `F_OK`..., `S_IF*`, `STATX_*`
  * and `STATX_ATTR_*`, `FD_CLOEXEC`, `RWF_*`, `IN_*`, `ST_*`, `RENAME_*`,
  * `FALLOC_FL_*`, `MFD_*`, `F_SEAL_*`, `XATTR_*`.
+ *
+ * @example
+ * ```ts
+ * openSync('/tmp', constants.O_TMPFILE | constants.O_RDWR)
+ * ```
+ *
  */
-export const constants = Object.freeze({ ...native.fsConstants() })
+export const constants: Readonly<FsConstants> = Object.freeze({ ...native.fsConstants() })
 
-/** `constants.AT_FDCWD`: the current directory, as the directory of the `*at` calls. */
+/**
+ * `constants.AT_FDCWD`: the current directory, as the directory of the `*at` calls.
+ *
+ * @example
+ * ```ts
+ * mkdiratSync(AT_FDCWD, 'cache')
+ * ```
+ */
 export const AT_FDCWD = constants.AT_FDCWD
 
 /** Node's string flags (`'r'`, `'w+'`, `'ax'`...), as `fs.open` takes them. */

@@ -60,6 +60,11 @@ function dirArgs(dir: unknown): [FdLike, string | Uint8Array] {
  * `fs.readdirSync(d, { withFileTypes: true })` gives, plus inode numbers and
  * raw names, faster.
  *
+ * @example
+ * ```ts
+ * for (const { name, type, ino } of readdirSync('/etc')) if (type === 'directory') console.log(name, ino)
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/getdents64.2.html
  */
 export function readdirSync(dir: PathLike | FdLike, options?: ReaddirOptions & { encoding?: 'utf8' }): Dirent[]
@@ -69,7 +74,14 @@ export function readdirSync(dir: PathLike | FdLike, options?: ReaddirOptions): D
   return toDirents(native.readdirSync(...dirArgs(dir), raw))
 }
 
-/** {@link readdirSync} on the libuv threadpool. */
+/**
+ * {@link readdirSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * for (const { name, type, ino } of await readdir('/etc')) if (type === 'directory') console.log(name, ino)
+ * ```
+ */
 export async function readdir(dir: PathLike | FdLike, options?: ReaddirOptions & { encoding?: 'utf8' }): Promise<Dirent[]>
 export async function readdir(dir: PathLike | FdLike, options: ReaddirOptions & { encoding: 'buffer' }): Promise<Dirent<Buffer>[]>
 export async function readdir(dir: PathLike | FdLike, options?: ReaddirOptions): Promise<Dirent<string | Buffer>[]> {
@@ -88,6 +100,12 @@ let makeDir: (fd: OwnedFd, raw: boolean) => Dir
  * An open directory read a batch at a time (one `getdents64` call's worth,
  * on the threadpool): for directories too large to list at once. Iterate it
  * with `for await`; it closes itself when done, or with {@link Dir.close}.
+ *
+ * @example
+ * ```ts
+ * for await (const entry of await openDir('/var/log')) console.log(entry.name)
+ * ```
+ *
  */
 export class Dir<Name extends string | Buffer = string> implements AsyncIterable<Dirent<Name>>, AsyncDisposable, Disposable {
   readonly #fd: OwnedFd
@@ -139,10 +157,12 @@ export class Dir<Name extends string | Buffer = string> implements AsyncIterable
     return this.#fd.closed
   }
 
+  /** Closes the directory when a `using` declaration goes out of scope. */
   [Symbol.dispose](): void {
     this.close()
   }
 
+  /** Closes the directory when an `await using` declaration goes out of scope. */
   async [Symbol.asyncDispose](): Promise<void> {
     this.close()
   }
@@ -152,6 +172,12 @@ export class Dir<Name extends string | Buffer = string> implements AsyncIterable
  * Opens a directory (a path, or a descriptor of one, read from its top) to
  * read its entries a batch at a time: `for await (const entry of await
  * openDir(path))`.
+ *
+ * @example
+ * ```ts
+ * for await (const { name } of await openDir('/var/spool/mail')) console.log(name)
+ * ```
+ *
  */
 export async function openDir(dir: PathLike | FdLike, options?: ReaddirOptions & { encoding?: 'utf8' }): Promise<Dir>
 export async function openDir(dir: PathLike | FdLike, options: ReaddirOptions & { encoding: 'buffer' }): Promise<Dir<Buffer>>

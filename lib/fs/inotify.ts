@@ -23,6 +23,12 @@ export interface InotifyEvent<Name extends string | Buffer = string> {
  * {@link OwnedFd}. With `nonBlocking`, reading it with none waiting returns
  * no events instead of waiting.
  *
+ * @example
+ * ```ts
+ * using watcher = inotifyInit()
+ * inotifyAddWatch(watcher, '/var/spool/in', constants.IN_CLOSE_WRITE)
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man7/inotify.7.html
  */
 export function inotifyInit(options?: { nonBlocking?: boolean }): OwnedFd {
@@ -35,13 +41,25 @@ export function inotifyInit(options?: { nonBlocking?: boolean }): OwnedFd {
  * the watch descriptor its events carry. Watching a path again updates its
  * watch (or adds to it with `IN_MASK_ADD`).
  *
+ * @example
+ * ```ts
+ * const wd = inotifyAddWatch(watcher, dir, constants.IN_CLOSE_WRITE | constants.IN_MOVED_TO)
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/inotify_add_watch.2.html
  */
 export function inotifyAddWatch(fd: FdLike, path: PathLike, mask: number): number {
   return native.inotifyAddWatch(fd, toPath(path, 'path'), validateInteger(mask, 'mask', 1, 0xffffffff))
 }
 
-/** Stops a watch; its last event is `IN_IGNORED`. */
+/**
+ * Stops a watch; its last event is `IN_IGNORED`.
+ *
+ * @example
+ * ```ts
+ * inotifyRemoveWatch(watcher, wd)
+ * ```
+ */
 export function inotifyRemoveWatch(fd: FdLike, wd: number): void {
   native.inotifyRmWatch(fd, validateInteger(wd, 'wd', 0, 2 ** 31 - 1))
 }
@@ -62,16 +80,29 @@ function encodingOf(options: { encoding?: NameEncoding } | undefined): NameEncod
 /**
  * The events waiting, one read's worth: none on a non-blocking instance
  * with none waiting; a blocking instance waits for some, on the calling thread.
+ *
+ * @example
+ * ```ts
+ * for (const { name, mask } of readInotifyEventsSync(watcher)) console.log(name, mask)
+ * ```
+ *
  */
 export function readInotifyEventsSync(fd: FdLike, options?: { encoding?: 'utf8' }): InotifyEvent[]
 export function readInotifyEventsSync(fd: FdLike, options: { encoding: 'buffer' }): InotifyEvent<Buffer>[]
 export function readInotifyEventsSync(fd: FdLike, options?: { encoding?: NameEncoding }): InotifyEvent<string | Buffer>[] {
-  return events(native.inotifyReadSync(fd), encodingOf(options))
+  const encoding = encodingOf(options)
+  return events(native.inotifyReadSync(fd), encoding)
 }
 
 /**
  * Waits for events (on a thread of its own, not the libuv threadpool) and
  * returns them; `signal` gives the wait up.
+ *
+ * @example
+ * ```ts
+ * for (const { name, mask } of await readInotifyEvents(watcher)) console.log(name, mask)
+ * ```
+ *
  */
 export async function readInotifyEvents(fd: FdLike, options?: { encoding?: 'utf8'; signal?: AbortSignal }): Promise<InotifyEvent[]>
 export async function readInotifyEvents(fd: FdLike, options: { encoding: 'buffer'; signal?: AbortSignal }): Promise<InotifyEvent<Buffer>[]>

@@ -56,7 +56,15 @@ export function preadSync(fd: FdLike, view: View, position: number | bigint | nu
   return native.preadSync(fd, toView(view, 'view'), validateOptionalOffset(position, 'position'))
 }
 
-/** {@link preadSync} on the libuv threadpool: the bytes land in `view` as the promise settles. */
+/**
+ * {@link preadSync} on the libuv threadpool: the bytes land in `view` as the promise settles.
+ *
+ * @example
+ * ```ts
+ * const header = Buffer.alloc(512)
+ * await pread(fd, header, 0)
+ * ```
+ */
 export async function pread(fd: FdLike, view: View, position: number | bigint | null): Promise<number> {
   return native.pread(fd, toView(view, 'view'), validateOptionalOffset(position, 'position'))
 }
@@ -77,7 +85,14 @@ export function pwriteSync(fd: FdLike, view: View, position: number | bigint | n
   return native.pwriteSync(fd, toView(view, 'view'), validateOptionalOffset(position, 'position'))
 }
 
-/** {@link pwriteSync} on the libuv threadpool. */
+/**
+ * {@link pwriteSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * await pwrite(fd, Buffer.from('patched'), 128)
+ * ```
+ */
 export async function pwrite(fd: FdLike, view: View, position: number | bigint | null): Promise<number> {
   return native.pwrite(fd, toView(view, 'view'), validateOptionalOffset(position, 'position'))
 }
@@ -86,23 +101,53 @@ export async function pwrite(fd: FdLike, view: View, position: number | bigint |
  * Reads into several views in turn at the file position (`readv`);
  * returns the bytes read in all.
  *
+ * @example
+ * ```ts
+ * const header = Buffer.alloc(16)
+ * const body = Buffer.alloc(4096)
+ * readvSync(fd, [header, body])
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/readv.2.html
  */
 export function readvSync(fd: FdLike, views: View[]): number {
   return native.readvSync(fd, toViews(views, 'views'))
 }
 
-/** {@link readvSync} on the libuv threadpool. */
+/**
+ * {@link readvSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * const header = Buffer.alloc(16)
+ * const body = Buffer.alloc(4096)
+ * await readv(fd, [header, body])
+ * ```
+ */
 export async function readv(fd: FdLike, views: View[]): Promise<number> {
   return native.readv(fd, toViews(views, 'views'))
 }
 
-/** Writes several views in turn at the file position (`writev`); returns the bytes written. */
+/**
+ * Writes several views in turn at the file position (`writev`); returns the bytes written.
+ *
+ * @example
+ * ```ts
+ * writevSync(fd, [Buffer.from('HTTP/1.1 200 OK\r\n'), headers, body])
+ * ```
+ */
 export function writevSync(fd: FdLike, views: View[]): number {
   return native.writevSync(fd, toViews(views, 'views'))
 }
 
-/** {@link writevSync} on the libuv threadpool. */
+/**
+ * {@link writevSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * await writev(fd, [Buffer.from('HTTP/1.1 200 OK\r\n'), headers, body])
+ * ```
+ */
 export async function writev(fd: FdLike, views: View[]): Promise<number> {
   return native.writev(fd, toViews(views, 'views'))
 }
@@ -125,13 +170,25 @@ function vectored2Args<V>(fd: FdLike, views: V, position: unknown, options: Read
  * in the page cache, for a read that must never block. Without `preadv2`
  * in the kernel (`ENOSYS`), a call without flags is made as `preadv`/`readv`.
  *
+ * @example
+ * ```ts
+ * const n = preadv2Sync(fd, [buffer], 0, { flags: constants.RWF_NOWAIT }) // EAGAIN if not cached
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/preadv2.2.html
  */
 export function preadv2Sync(fd: FdLike, views: View[], position: number | bigint | null, options?: ReadWrite2Options): number {
   return native.preadv2Sync(...vectored2Args(fd, toViews(views, 'views'), position, options))
 }
 
-/** {@link preadv2Sync} on the libuv threadpool. */
+/**
+ * {@link preadv2Sync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * const n = await preadv2(fd, [buffer], 0, { flags: constants.RWF_NOWAIT }) // EAGAIN if not cached
+ * ```
+ */
 export async function preadv2(fd: FdLike, views: View[], position: number | bigint | null, options?: ReadWrite2Options): Promise<number> {
   return native.preadv2(...vectored2Args(fd, toViews(views, 'views'), position, options))
 }
@@ -141,13 +198,25 @@ export async function preadv2(fd: FdLike, views: View[], position: number | bigi
  * (`pwritev2`). Without `pwritev2` in the kernel (`ENOSYS`), a call without
  * flags is made as `pwritev`/`writev`.
  *
+ * @example
+ * ```ts
+ * pwritev2Sync(log, [line], null, { flags: constants.RWF_DSYNC })
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/pwritev2.2.html
  */
 export function pwritev2Sync(fd: FdLike, views: View[], position: number | bigint | null, options?: ReadWrite2Options): number {
   return native.pwritev2Sync(...vectored2Args(fd, toViews(views, 'views'), position, options))
 }
 
-/** {@link pwritev2Sync} on the libuv threadpool. */
+/**
+ * {@link pwritev2Sync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * await pwritev2(log, [line], null, { flags: constants.RWF_DSYNC })
+ * ```
+ */
 export async function pwritev2(fd: FdLike, views: View[], position: number | bigint | null, options?: ReadWrite2Options): Promise<number> {
   return native.pwritev2(...vectored2Args(fd, toViews(views, 'views'), position, options))
 }
@@ -158,13 +227,25 @@ export async function pwritev2(fd: FdLike, views: View[], position: number | big
  * streams are redirected. `newFd` is not close-on-exec afterwards. If an
  * `OwnedFd` owns `newFd`, it now owns the new file.
  *
+ * @example
+ * ```ts
+ * dup2(logFile, 2) // stderr now goes to the log
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/dup.2.html
  */
 export function dup2(fd: FdLike, newFd: FdLike): void {
   native.dup2(fd, newFd)
 }
 
-/** {@link dup2}, with `newFd` close-on-exec unless `cloexec: false` (`dup3`); `fd` and `newFd` must differ. */
+/**
+ * {@link dup2}, with `newFd` close-on-exec unless `cloexec: false` (`dup3`); `fd` and `newFd` must differ.
+ *
+ * @example
+ * ```ts
+ * dup3(logFile, 2, { cloexec: false })
+ * ```
+ */
 export function dup3(fd: FdLike, newFd: FdLike, options?: { cloexec?: boolean }): void {
   const cloexec = validateBoolean(validateOptions(options).cloexec, 'options.cloexec', true)
   native.dup3(fd, newFd, cloexec)
@@ -173,18 +254,37 @@ export function dup3(fd: FdLike, newFd: FdLike, options?: { cloexec?: boolean })
 /**
  * The descriptor's flags (`fcntl(F_GETFD)`): `constants.FD_CLOEXEC` or 0.
  *
+ * @example
+ * ```ts
+ * fcntlGetFd(fd) === constants.FD_CLOEXEC // true for every sysix descriptor
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/fcntl.2.html
  */
 export function fcntlGetFd(fd: FdLike): number {
   return native.fcntlGetFd(fd)
 }
 
-/** Sets the descriptor's flags (`fcntl(F_SETFD)`): `constants.FD_CLOEXEC` or 0. */
+/**
+ * Sets the descriptor's flags (`fcntl(F_SETFD)`): `constants.FD_CLOEXEC` or 0.
+ *
+ * @example
+ * ```ts
+ * fcntlSetFd(fd, 0) // let a child process inherit it
+ * ```
+ */
 export function fcntlSetFd(fd: FdLike, flags: number): void {
   native.fcntlSetFd(fd, validateInteger(flags, 'flags', 0, constants.FD_CLOEXEC))
 }
 
-/** The open file's access mode and status flags (`fcntl(F_GETFL)`): `constants.O_*` bits. */
+/**
+ * The open file's access mode and status flags (`fcntl(F_GETFL)`): `constants.O_*` bits.
+ *
+ * @example
+ * ```ts
+ * (fcntlGetFl(fd) & constants.O_ACCMODE) === constants.O_RDONLY
+ * ```
+ */
 export function fcntlGetFl(fd: FdLike): number {
   return native.fcntlGetFl(fd)
 }
@@ -193,6 +293,12 @@ export function fcntlGetFl(fd: FdLike): number {
  * Sets the status flags Linux lets change (`fcntl(F_SETFL)`): `O_APPEND`,
  * `O_NONBLOCK`, `O_DIRECT`, `O_NOATIME`, `O_ASYNC`; the rest are ignored.
  * They belong to the open file: every duplicate of it sees them.
+ *
+ * @example
+ * ```ts
+ * fcntlSetFl(fd, fcntlGetFl(fd) | constants.O_NONBLOCK)
+ * ```
+ *
  */
 export function fcntlSetFl(fd: FdLike, flags: number): void {
   native.fcntlSetFl(fd, validateInteger(flags, 'flags', 0, 0xffffffff))
@@ -201,6 +307,11 @@ export function fcntlSetFl(fd: FdLike, flags: number): void {
 /**
  * How many bytes can be read without waiting (`FIONREAD`): of a pipe, a
  * socket, a terminal, an inotify descriptor; of a file, the rest of it.
+ *
+ * @example
+ * ```ts
+ * const waiting = fionread(reader) // bytes readable now
+ * ```
  *
  * @see https://man7.org/linux/man-pages/man2/TIOCINQ.2const.html
  */

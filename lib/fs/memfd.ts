@@ -20,6 +20,7 @@ const SEALS: [Seal, number][] = [
 /** Options of {@link memfdCreate}. */
 const MEMFD_BITS = { allowSealing: constants.MFD_ALLOW_SEALING, hugetlb: constants.MFD_HUGETLB } as const
 
+/** Options of {@link memfdCreate}. */
 export interface MemfdOptions {
   /** Allow seals ({@link addSeals}); without it the file can never be sealed. Default `false`. */
   allowSealing?: boolean
@@ -32,6 +33,11 @@ export interface MemfdOptions {
  * {@link OwnedFd}: it lives until its last descriptor closes, can be
  * resized, mapped, passed to a child or over a socket, and sealed. `name`
  * only shows in `/proc/self/fd` (`memfd:<name>`).
+ *
+ * @example
+ * ```ts
+ * using memory = memfdCreate('config', { allowSealing: true })
+ * ```
  *
  * @see https://man7.org/linux/man-pages/man2/memfd_create.2.html
  */
@@ -53,6 +59,11 @@ export function memfdCreate(name: string, options?: MemfdOptions): OwnedFd {
  * mappings may still write), `'shrink'`, `'grow'`, `'seal'` (no more
  * seals). Seals are for good: a process given the file can rely on them.
  *
+ * @example
+ * ```ts
+ * addSeals(memory, ['shrink', 'grow', 'write'])
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/memfd_create.2.html ("File sealing")
  */
 export function addSeals(fd: FdLike, seals: Seal[]): void {
@@ -73,6 +84,12 @@ export function addSeals(fd: FdLike, seals: Seal[]): void {
  * The seals a file has: `[]` for a file that cannot be sealed at all (not
  * a memfd or other shmem file); `['seal']` for a memfd made without
  * `allowSealing` (or a tmpfs file), which is sealed against sealing.
+ *
+ * @example
+ * ```ts
+ * getSeals(memory) // ['shrink', 'grow', 'write']
+ * ```
+ *
  */
 export function getSeals(fd: FdLike): Seal[] {
   const bits = native.getSeals(fd)

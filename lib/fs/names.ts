@@ -63,7 +63,14 @@ export function renameat2Sync(oldDir: DirLike, oldPath: PathLike, newDir: DirLik
   native.renameat2Sync(...renameArgs(oldDir, oldPath, newDir, newPath, options))
 }
 
-/** {@link renameat2Sync} on the libuv threadpool. */
+/**
+ * {@link renameat2Sync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * await renameat2(AT_FDCWD, 'draft', AT_FDCWD, 'final', { noReplace: true })
+ * ```
+ */
 export async function renameat2(
   oldDir: DirLike,
   oldPath: PathLike,
@@ -123,7 +130,14 @@ export function linkatSync(oldDir: DirLike, oldPath: PathLike, newDir: DirLike, 
   }
 }
 
-/** {@link linkatSync} on the libuv threadpool. */
+/**
+ * {@link linkatSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * await linkat(AT_FDCWD, 'data.bin', AT_FDCWD, 'backup.bin')
+ * ```
+ */
 export async function linkat(oldDir: DirLike, oldPath: PathLike, newDir: DirLike, newPath: PathLike, options?: LinkOptions): Promise<void> {
   const a = linkArgs(oldDir, oldPath, newDir, newPath, options)
   return a.empty ? native.linkFd(a.oldDir, a.newDir, a.newPath) : native.linkat(a.oldDir, a.oldPath, a.newDir, a.newPath, a.follow)
@@ -147,7 +161,14 @@ export function symlinkatSync(target: PathLike, dir: DirLike, path: PathLike): v
   native.symlinkatSync(...symlinkArgs(target, dir, path))
 }
 
-/** {@link symlinkatSync} on the libuv threadpool. */
+/**
+ * {@link symlinkatSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * await symlinkat('releases/v2', AT_FDCWD, 'current')
+ * ```
+ */
 export async function symlinkat(target: PathLike, dir: DirLike, path: PathLike): Promise<void> {
   return native.symlinkat(...symlinkArgs(target, dir, path))
 }
@@ -175,7 +196,14 @@ export function readlinkatSync(dir: DirLike, path: PathLike, options?: { encodin
   return raw ? target : target.toString('utf8')
 }
 
-/** {@link readlinkatSync} on the libuv threadpool. */
+/**
+ * {@link readlinkatSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * await readlinkat(AT_FDCWD, 'current') // 'releases/v2'
+ * ```
+ */
 export async function readlinkat(dir: DirLike, path: PathLike, options?: { encoding?: 'utf8' }): Promise<string>
 export async function readlinkat(dir: DirLike, path: PathLike, options: { encoding: 'buffer' }): Promise<Buffer>
 export async function readlinkat(dir: DirLike, path: PathLike, options?: { encoding?: NameEncoding }): Promise<string | Buffer> {
@@ -203,7 +231,14 @@ export function mkdiratSync(dir: DirLike, path: PathLike, mode?: Mode): void {
   native.mkdiratSync(...modeArgs(dir, path, mode, 0o777))
 }
 
-/** {@link mkdiratSync} on the libuv threadpool. */
+/**
+ * {@link mkdiratSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * await mkdirat(AT_FDCWD, 'cache', 0o700)
+ * ```
+ */
 export async function mkdirat(dir: DirLike, path: PathLike, mode?: Mode): Promise<void> {
   return native.mkdirat(...modeArgs(dir, path, mode, 0o777))
 }
@@ -228,7 +263,14 @@ export function mknodatSync(dir: DirLike, path: PathLike, mode: number, dev: num
   native.mknodatSync(...mknodArgs(dir, path, mode, dev))
 }
 
-/** {@link mknodatSync} on the libuv threadpool. */
+/**
+ * {@link mknodatSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * await mknodat(AT_FDCWD, 'events', constants.S_IFIFO | 0o600)
+ * ```
+ */
 export async function mknodat(dir: DirLike, path: PathLike, mode: number, dev: number | bigint = 0): Promise<void> {
   return native.mknodat(...mknodArgs(dir, path, mode, dev))
 }
@@ -248,7 +290,14 @@ export function mkfifoatSync(dir: DirLike, path: PathLike, mode?: Mode): void {
   native.mkfifoatSync(...modeArgs(dir, path, mode, 0o666))
 }
 
-/** {@link mkfifoatSync} on the libuv threadpool. */
+/**
+ * {@link mkfifoatSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * await mkfifoat(AT_FDCWD, 'commands')
+ * ```
+ */
 export async function mkfifoat(dir: DirLike, path: PathLike, mode?: Mode): Promise<void> {
   return native.mkfifoat(...modeArgs(dir, path, mode, 0o666))
 }
@@ -273,7 +322,14 @@ export function unlinkatSync(dir: DirLike, path: PathLike, options?: { removeDir
   native.unlinkatSync(...unlinkArgs(dir, path, options))
 }
 
-/** {@link unlinkatSync} on the libuv threadpool. */
+/**
+ * {@link unlinkatSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * await unlinkat(AT_FDCWD, 'stale.lock')
+ * ```
+ */
 export async function unlinkat(dir: DirLike, path: PathLike, options?: { removeDir?: boolean }): Promise<void> {
   return native.unlinkat(...unlinkArgs(dir, path, options))
 }
@@ -301,7 +357,14 @@ export function fchmodatSync(dir: DirLike, path: PathLike, mode: Mode, options?:
   native.fchmodatSync(...chmodArgs(dir, path, mode, options))
 }
 
-/** {@link fchmodatSync} on the libuv threadpool. */
+/**
+ * {@link fchmodatSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * await fchmodat(AT_FDCWD, 'deploy.sh', 0o755)
+ * ```
+ */
 export async function fchmodat(dir: DirLike, path: PathLike, mode: Mode, options?: { followSymlinks?: boolean }): Promise<void> {
   return native.fchmodat(...chmodArgs(dir, path, mode, options))
 }
@@ -330,7 +393,14 @@ export function fchownatSync(dir: DirLike, path: PathLike, uid: number, gid: num
   native.fchownatSync(...chownArgs(dir, path, uid, gid, options))
 }
 
-/** {@link fchownatSync} on the libuv threadpool. */
+/**
+ * {@link fchownatSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * await fchownat(AT_FDCWD, 'upload', 1000, -1)
+ * ```
+ */
 export async function fchownat(
   dir: DirLike,
   path: PathLike,
@@ -391,7 +461,14 @@ export function writeFileAtomicSync(path: PathLike, data: string | NodeJS.ArrayB
   native.writeFileAtomicSync(...atomicArgs(path, data, options))
 }
 
-/** {@link writeFileAtomicSync} on the libuv threadpool. */
+/**
+ * {@link writeFileAtomicSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * await writeFileAtomic('config.json', JSON.stringify(config))
+ * ```
+ */
 export async function writeFileAtomic(
   path: PathLike,
   data: string | NodeJS.ArrayBufferView,

@@ -80,7 +80,14 @@ export function openSync(path: PathLike, flags: OpenFlags = 'r', mode?: Mode): O
   return newOwnedFd((token) => native.openSync(...args, token))
 }
 
-/** {@link openSync} on the libuv threadpool. */
+/**
+ * {@link openSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * using file = await open('data.bin', 'r')
+ * ```
+ */
 export async function open(path: PathLike, flags: OpenFlags = 'r', mode?: Mode): Promise<OwnedFd> {
   const args = openArgs(path, flags, mode)
   return newOwnedFdAsync((token) => native.open(...args, token))
@@ -91,6 +98,12 @@ export async function open(path: PathLike, flags: OpenFlags = 'r', mode?: Mode):
  * no path above it is looked up again, so a rename of its parents cannot
  * redirect the open.
  *
+ * @example
+ * ```ts
+ * using dir = openSync('/srv/data', constants.O_RDONLY | constants.O_DIRECTORY)
+ * using file = openatSync(dir, 'index.json')
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/openat.2.html
  */
 export function openatSync(dirFd: FdLike, path: PathLike, flags: OpenFlags = 'r', mode?: Mode): OwnedFd {
@@ -98,7 +111,15 @@ export function openatSync(dirFd: FdLike, path: PathLike, flags: OpenFlags = 'r'
   return newOwnedFd((token) => native.openatSync(dirFd, ...args, token))
 }
 
-/** {@link openatSync} on the libuv threadpool. */
+/**
+ * {@link openatSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * using dir = openSync('/srv/data', constants.O_RDONLY | constants.O_DIRECTORY)
+ * using file = await openat(dir, 'index.json')
+ * ```
+ */
 export async function openat(dirFd: FdLike, path: PathLike, flags: OpenFlags = 'r', mode?: Mode): Promise<OwnedFd> {
   const args = openArgs(path, flags, mode)
   return newOwnedFdAsync((token) => native.openat(dirFd, ...args, token))
@@ -119,6 +140,11 @@ function openat2Args(path: unknown, options: Openat2Options | undefined) {
  * (`resolve: { beneath: true }` keeps it beneath `dirFd`; see
  * {@link ResolveOptions}). Linux 5.6 and later: `ENOSYS` before.
  *
+ * @example
+ * ```ts
+ * using file = openat2Sync(dir, request.path, { resolve: { beneath: true, noMagicLinks: true } })
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/openat2.2.html
  */
 export function openat2Sync(dirFd: FdLike, path: PathLike, options?: Openat2Options): OwnedFd {
@@ -126,7 +152,14 @@ export function openat2Sync(dirFd: FdLike, path: PathLike, options?: Openat2Opti
   return newOwnedFd((token) => native.openat2Sync(dirFd, ...args, token))
 }
 
-/** {@link openat2Sync} on the libuv threadpool. */
+/**
+ * {@link openat2Sync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * using file = await openat2(dir, request.path, { resolve: { beneath: true, noMagicLinks: true } })
+ * ```
+ */
 export async function openat2(dirFd: FdLike, path: PathLike, options?: Openat2Options): Promise<OwnedFd> {
   const args = openat2Args(path, options)
   return newOwnedFdAsync((token) => native.openat2(dirFd, ...args, token))

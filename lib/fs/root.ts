@@ -125,6 +125,7 @@ export class Root implements Disposable {
     this.#dir.close()
   }
 
+  /** Closes the root when a `using` declaration goes out of scope. */
   [Symbol.dispose](): void {
     this.close()
   }
@@ -307,6 +308,7 @@ export class Root implements Disposable {
     return native.rootSetFileTimes(this.#dir, this.#kernel, ...timesArgs(path, times, options))
   }
 
+  /** What `util.inspect` and `console.log` show: the number, or that it is closed. */
   [inspect.custom](): string {
     return this.closed ? 'Root { closed }' : `Root { fd: ${this.#dir.fd}, resolver: '${this.#kernel ? 'openat2' : 'userspace'}' }`
   }

@@ -12,9 +12,27 @@ import { AT_FDCWD, constants, type FileType, fileType } from './common'
 
 export type { StatFs, StatxSync }
 
-/** Where `statx` writes each field in a `BigInt64Array`: see {@link statxSync}'s `into` form. */
+/**
+ * Where `statx` writes each field in a `BigInt64Array`: see {@link statxSync}'s `into` form.
+ *
+ * @example
+ * ```ts
+ * const into = new BigInt64Array(STATX_LEN)
+ * statxSync(fd, {}, into)
+ * const mtimeNs = into[StatxSlot.MtimeNs]
+ * ```
+ */
 export const StatxSlot = native.StatxSlot
-/** How many `bigint`s the `into` form of {@link statxSync} needs. */
+/**
+ * How many `bigint`s the `into` form of {@link statxSync} needs.
+ *
+ * @example
+ * ```ts
+ * const into = new BigInt64Array(STATX_LEN)
+ * statxSync('data.bin', {}, into)
+ * into[StatxSlot.Size] // the size, as a bigint
+ * ```
+ */
 export const STATX_LEN = native.STATX_LEN
 
 /** The `STATX_ATTR_*` flags of a file; `null` where its filesystem does not support the flag. */
@@ -200,6 +218,11 @@ function statxArgs(target: unknown, options: StatxOptions | undefined) {
  * {@link StatxSlot} (unsigned ones as bit patterns: read them with
  * `BigInt.asUintN(64, v)`), and `into` is returned. For hot loops.
  *
+ * @example
+ * ```ts
+ * const { size, birthtimeNs, mntId } = statxSync('data.bin')
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/statx.2.html
  */
 export function statxSync(target: PathOrFd, options?: StatxOptions): Statx
@@ -217,7 +240,14 @@ export function statxSync(target: PathOrFd, options?: StatxOptions, into?: BigIn
   return readStatx(shared, sharedWords)
 }
 
-/** {@link statxSync} on the libuv threadpool. */
+/**
+ * {@link statxSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * const { size, birthtimeNs, mntId } = await statx('data.bin')
+ * ```
+ */
 export async function statx(target: PathOrFd, options?: StatxOptions): Promise<Statx> {
   const out = new BigInt64Array(STATX_LEN)
   await native.statx(...statxArgs(target, options), out)
@@ -229,13 +259,27 @@ export async function statx(target: PathOrFd, options?: StatxOptions): Promise<S
  * descriptor): its type (a magic number), block size, block and inode
  * counts, id and mount flags (`constants.ST_*`), as `stat -f` shows them.
  *
+ * @example
+ * ```ts
+ * const { bavail, bsize } = statfsSync('/var')
+ * const free = bavail * BigInt(bsize)
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/statfs.2.html
  */
 export function statfsSync(target: PathOrFd): StatFs {
   return native.statfsSync(toTargetArg(target, 'target'))
 }
 
-/** {@link statfsSync} on the libuv threadpool. */
+/**
+ * {@link statfsSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * const { bavail, bsize } = await statfs('/var')
+ * const free = bavail * BigInt(bsize)
+ * ```
+ */
 export async function statfs(target: PathOrFd): Promise<StatFs> {
   return native.statfs(toTargetArg(target, 'target'))
 }
@@ -268,13 +312,25 @@ function accessArgs(path: unknown, mode: unknown, options: AccessOptions | undef
  * (`eaccess`), relative to a directory, and without following a final
  * symlink.
  *
+ * @example
+ * ```ts
+ * accessSync('/usr/bin/env', constants.X_OK, { eaccess: true })
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/access.2.html
  */
 export function accessSync(path: PathLike, mode?: number, options?: AccessOptions): void {
   native.accessSync(...accessArgs(path, mode, options))
 }
 
-/** {@link accessSync} on the libuv threadpool. */
+/**
+ * {@link accessSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * await access('/usr/bin/env', constants.X_OK, { eaccess: true })
+ * ```
+ */
 export async function access(path: PathLike, mode?: number, options?: AccessOptions): Promise<void> {
   return native.access(...accessArgs(path, mode, options))
 }

@@ -28,13 +28,25 @@ function xattrArgs(target: unknown, attribute: unknown) {
  * The value of an extended attribute (`user.comment`, `security.selinux`...)
  * as a `Buffer`; `ENODATA` where there is none.
  *
+ * @example
+ * ```ts
+ * getxattrSync('download.zip', 'user.xdg.origin.url').toString()
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/getxattr.2.html
  */
 export function getxattrSync(target: PathOrFd, attribute: string, options?: XattrOptions): Buffer {
   return native.getxattrSync(...xattrArgs(target, attribute), validateFollow(options))
 }
 
-/** {@link getxattrSync} on the libuv threadpool. */
+/**
+ * {@link getxattrSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * await getxattr('download.zip', 'user.xdg.origin.url').toString()
+ * ```
+ */
 export async function getxattr(target: PathOrFd, attribute: string, options?: XattrOptions): Promise<Buffer> {
   return native.getxattr(...xattrArgs(target, attribute), validateFollow(options))
 }
@@ -49,13 +61,25 @@ function setArgs(target: unknown, attribute: unknown, data: unknown, options: Se
 /**
  * Sets an extended attribute to `value` (a string is stored as UTF-8).
  *
+ * @example
+ * ```ts
+ * setxattrSync('download.zip', 'user.xdg.origin.url', url)
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/setxattr.2.html
  */
 export function setxattrSync(target: PathOrFd, attribute: string, data: string | NodeJS.ArrayBufferView, options?: SetXattrOptions): void {
   native.setxattrSync(...setArgs(target, attribute, data, options))
 }
 
-/** {@link setxattrSync} on the libuv threadpool. */
+/**
+ * {@link setxattrSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * await setxattr('download.zip', 'user.xdg.origin.url', url)
+ * ```
+ */
 export async function setxattr(
   target: PathOrFd,
   attribute: string,
@@ -68,13 +92,25 @@ export async function setxattr(
 /**
  * The names of a file's extended attributes (those this process may see).
  *
+ * @example
+ * ```ts
+ * listxattrSync('download.zip') // ['user.xdg.origin.url']
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/listxattr.2.html
  */
 export function listxattrSync(target: PathOrFd, options?: XattrOptions): string[] {
   return native.listxattrSync(toTargetArg(target, 'target'), validateFollow(options)).map((n) => n.toString('utf8'))
 }
 
-/** {@link listxattrSync} on the libuv threadpool. */
+/**
+ * {@link listxattrSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * await listxattr('download.zip') // ['user.xdg.origin.url']
+ * ```
+ */
 export async function listxattr(target: PathOrFd, options?: XattrOptions): Promise<string[]> {
   return (await native.listxattr(toTargetArg(target, 'target'), validateFollow(options))).map((n) => n.toString('utf8'))
 }
@@ -82,13 +118,25 @@ export async function listxattr(target: PathOrFd, options?: XattrOptions): Promi
 /**
  * Removes an extended attribute; `ENODATA` where there is none.
  *
+ * @example
+ * ```ts
+ * removexattrSync('download.zip', 'user.xdg.origin.url')
+ * ```
+ *
  * @see https://man7.org/linux/man-pages/man2/removexattr.2.html
  */
 export function removexattrSync(target: PathOrFd, attribute: string, options?: XattrOptions): void {
   native.removexattrSync(...xattrArgs(target, attribute), validateFollow(options))
 }
 
-/** {@link removexattrSync} on the libuv threadpool. */
+/**
+ * {@link removexattrSync} on the libuv threadpool.
+ *
+ * @example
+ * ```ts
+ * await removexattr('download.zip', 'user.xdg.origin.url')
+ * ```
+ */
 export async function removexattr(target: PathOrFd, attribute: string, options?: XattrOptions): Promise<void> {
   return native.removexattr(...xattrArgs(target, attribute), validateFollow(options))
 }
