@@ -3,14 +3,14 @@
 // (forced with `openat2: false`), checked against coreutils and against a
 // symlink swapped under it in a race.
 
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdirSync, readFileSync, readSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, readSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 import test, { type ExecutionContext } from 'ava'
 
-import { Root, type SystemError } from 'sysix'
+import { constants, Root, type SystemError } from 'sysix'
 import { ROOT, tempDir, tool } from './helpers.mjs'
 
 const RESOLVERS = [
@@ -98,15 +98,70 @@ for (const { name, options } of RESOLVERS) {
     )
   })
 
-  test(`${name}: a root at /proc/self cannot follow its magic links out`, (t) => {
+  test(`${name}: a root at /proc/self follows no magic link (ELOOP, as RESOLVE_NO_MAGICLINKS), its plain links yes`, (t) => {
     using r = Root.openSync('/proc/self', options)
     t.regex(read(r, 'status'), /^Name:/)
-    for (const magic of ['root/etc/hostname', 'cwd/package.json', 'exe']) {
+    for (const magic of ['root/etc/hostname', 'cwd/package.json', 'exe', 'fd/0']) {
       t.is(
         code(() => r.openSync(magic)),
-        'EXDEV',
+        'ELOOP',
         magic,
       )
+    }
+    using proc = Root.openSync('/proc', options)
+    t.regex(read(proc, 'self/status'), /^Name:/, '/proc/self is a plain symlink, followed')
+    t.true(read(proc, 'mounts').length > 0, '/proc/mounts (a link to self/mounts) too')
+  })
+
+  test(`${name}: O_DIRECTORY is kept to the end: a file is never truncated, created or a FIFO opened where a directory is wanted`, async (t) => {
+    const { root } = tree(t)
+    writeFileSync(join(root, 'important'), 'keep me')
+    tool('mkfifo', [join(root, 'fifo')])
+    using r = Root.openSync(root, options)
+    const { O_RDWR, O_TRUNC, O_DIRECTORY, O_CREAT, O_WRONLY } = constants
+    t.is(code(() => r.openSync('important', O_RDWR | O_TRUNC | O_DIRECTORY)), 'ENOTDIR')
+    t.is(readFileSync(join(root, 'important'), 'utf8'), 'keep me', 'not truncated')
+    t.is(code(() => r.openSync('created', O_CREAT | O_DIRECTORY | O_WRONLY)), 'EINVAL')
+    t.false(existsSync(join(root, 'created')), 'nothing created')
+    // A listing of a FIFO fails at once, sync and Promise, instead of waiting for a writer forever.
+    const started = Date.now()
+    t.is(code(() => r.readdirSync('fifo')), 'ENOTDIR')
+    await t.throwsAsync(r.readdir('fifo'), { code: 'ENOTDIR' })
+    t.is(code(() => r.openRootSync('fifo')), 'ENOTDIR')
+    t.true(Date.now() - started < 2000)
+  })
+
+  test(`${name}: trailing slashes and dots as rmdir(2), unlink(2), rename(2) and lstat(2) take them`, (t) => {
+    const { root } = tree(t)
+    mkdirSync(join(root, 'sub'))
+    writeFileSync(join(root, 'file'), 'file')
+    symlinkSync('dir', join(root, 'dirlink'))
+    using r = Root.openSync(root, options)
+    t.is(code(() => r.rmdirSync('sub/.')), 'EINVAL')
+    t.true(existsSync(join(root, 'sub')), 'sub/. does not remove sub')
+    t.is(code(() => r.unlinkSync('file/')), 'ENOTDIR')
+    t.is(code(() => r.renameSync('file/', 'moved')), 'ENOTDIR')
+    t.true(existsSync(join(root, 'file')))
+    t.is(r.lstatSync('dirlink/').type, 'directory', 'a trailing slash follows the link, as the kernel does')
+    t.is(r.lstatSync('dirlink/').ino, BigInt(statSync(join(root, 'dir')).ino))
+    t.is(r.lstatSync('dirlink').type, 'symlink')
+    t.is(code(() => r.lstatSync('up/')), 'EXDEV', 'and a link out of the root fails')
+    t.is(code(() => r.lstatSync('file/')), 'ENOTDIR')
+    t.is(r.statSync('.').ino, BigInt(statSync(root).ino), 'stat(.) is the root')
+    t.is(r.lstatSync('.').ino, BigInt(statSync(root).ino), 'lstat(.) too')
+    t.is(code(() => r.statSync('')), 'ENOENT', "'' names nothing")
+    t.is(code(() => r.openSync('')), 'ENOENT')
+    r.rmdirSync('sub/')
+    t.false(existsSync(join(root, 'sub')))
+  })
+
+  test(`${name}: an escape says what happened`, (t) => {
+    const { root } = tree(t)
+    using r = Root.openSync(root, options)
+    for (const way of ['../outside', '/etc/passwd', 'up']) {
+      const error = t.throws(() => r.openSync(way)) as SystemError
+      t.is(error.code, 'EXDEV')
+      t.regex(error.message, /^EXDEV: cross-device link not permitted, open\w* '.*': the path leads out of the root \(an absolute path, `\.\.` above its top, or a symlink out of it\): pass a path that stays beneath it$/, way)
     }
   })
 
@@ -316,4 +371,86 @@ test('Root.open refuses what is not a directory, with the path', async (t) => {
     t.throws(() => Root.openSync(join(root, 'nope'))),
     { code: 'ENOENT', path: join(root, 'nope') },
   )
+})
+
+/** A C program that runs a command under a seccomp filter answering `errno` for openat2, built with gcc. */
+function seccompWrapper(t: ExecutionContext): string {
+  const dir = tempDir(t)
+  const source = join(dir, 'no-openat2.c')
+  writeFileSync(
+    source,
+    `#include <errno.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+/* openat2 has one number on every architecture (Linux 5.6). */
+#define NR_OPENAT2 437
+int main(int argc, char **argv) {
+  unsigned int answer = (unsigned int)atoi(argv[1]);
+  struct sock_filter filter[] = {
+    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NR_OPENAT2, 0, 1),
+    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (answer & SECCOMP_RET_DATA)),
+    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+  };
+  struct sock_fprog program = { sizeof filter / sizeof filter[0], filter };
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program)) return 126;
+  execvp(argv[2], argv + 2);
+  return 127;
+}
+`,
+  )
+  const binary = join(dir, 'no-openat2')
+  tool('gcc', ['-O2', '-o', binary, source])
+  return binary
+}
+
+for (const [answer, errno] of [
+  ['EPERM', 1],
+  ['ENOSYS', 38],
+  ['EAGAIN', 11],
+] as const) {
+  test(`under a real seccomp filter that answers ${answer} for openat2, Root works (and stays beneath)`, (t) => {
+    const wrapper = seccompWrapper(t)
+    const { root } = tree(t)
+    const script = `
+      const { Root } = require(${JSON.stringify(join(ROOT, 'dist', 'lib', 'fs'))});
+      const r = Root.openSync(process.argv[1]);
+      const out = { kernel: r.kernelResolution, inside: require('fs').readFileSync(r.openSync('dir/inside').fd, 'utf8') };
+      try { r.openSync('up'); out.escape = 'none' } catch (e) { out.escape = e.code }
+      console.log(JSON.stringify(out));`
+    const result = spawnSync(wrapper, [String(errno), process.execPath, '-e', script, root], { encoding: 'utf8' })
+    t.is(result.status, 0, result.stderr)
+    const out = JSON.parse(result.stdout)
+    t.is(out.inside, 'inside')
+    t.is(out.escape, 'EXDEV')
+    // EPERM and ENOSYS mean no openat2 (asked once); EAGAIN is retried, then the walk takes over.
+    t.is(out.kernel, answer === 'EAGAIN', `kernelResolution under ${answer}`)
+  })
+}
+
+test.serial('without /proc mounted (unshare, umount /proc), Root#chmod and setFileTimes still work', (t) => {
+  const { root } = tree(t)
+  writeFileSync(join(root, 'f'), 'x')
+  const script = `
+    const fs = require('fs');
+    const { Root } = require(${JSON.stringify(join(ROOT, 'dist', 'lib', 'fs'))});
+    const out = { proc: fs.existsSync('/proc/self') };
+    for (const openat2 of [true, false]) {
+      const r = Root.openSync(${JSON.stringify(root)}, { openat2 });
+      r.chmodSync('f', 0o640);
+      r.setFileTimesSync('f', { mtime: 1000 });
+      out[openat2 ? 'kernel' : 'walk'] = [fs.statSync(${JSON.stringify(join(root, 'f'))}).mode & 0o777, fs.statSync(${JSON.stringify(join(root, 'f'))}).mtimeMs];
+      r.close();
+    }
+    console.log(JSON.stringify(out));`
+  const result = spawnSync('unshare', ['-m', 'sh', '-c', 'umount /proc && exec "$0" -e "$1"', process.execPath, script], { encoding: 'utf8' })
+  t.is(result.status, 0, result.stderr)
+  const out = JSON.parse(result.stdout)
+  t.false(out.proc, '/proc was not mounted')
+  t.deepEqual(out.kernel, [0o640, 1000])
+  t.deepEqual(out.walk, [0o640, 1000])
 })

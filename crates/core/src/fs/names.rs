@@ -163,7 +163,7 @@ pub fn fchmodat(dir: BorrowedFd<'_>, path: &Path, mode: u32, follow: bool) -> Re
             .syscall("fchmodat")
             .with_path(Some(path));
     }
-    match fchmodat2(dir, path, mode) {
+    match fchmodat2(dir, path, mode, libc::AT_SYMLINK_NOFOLLOW) {
         Err(Errno::NOSYS) => chmod_nofollow_by_proc(dir, path, mode),
         result => result,
     }
@@ -194,9 +194,15 @@ fn chmod_nofollow_by_proc(dir: BorrowedFd<'_>, path: &Path, mode: u32) -> rustix
     }
 }
 
-/// rustix refuses `AT_SYMLINK_NOFOLLOW` without asking the kernel, which
-/// has taken it since `fchmodat2` (Linux 6.6).
-fn fchmodat2(dir: BorrowedFd<'_>, path: &Path, mode: u32) -> rustix::io::Result<()> {
+/// `fchmodat2(dir, path, mode, flags)` (Linux 6.6), which takes
+/// `AT_SYMLINK_NOFOLLOW` and `AT_EMPTY_PATH`: rustix refuses the first
+/// without asking the kernel.
+pub(crate) fn fchmodat2(
+    dir: BorrowedFd<'_>,
+    path: &Path,
+    mode: u32,
+    flags: libc::c_int,
+) -> rustix::io::Result<()> {
     let path = std::ffi::CString::new(std::os::unix::ffi::OsStrExt::as_bytes(path.as_os_str()))
         .map_err(|_| Errno::INVAL)?;
     // SAFETY: fchmodat2 takes a directory descriptor (open for the call),
@@ -208,7 +214,7 @@ fn fchmodat2(dir: BorrowedFd<'_>, path: &Path, mode: u32) -> rustix::io::Result<
             libc::c_long::from(dir.as_raw_fd()),
             path.as_ptr(),
             mode as libc::c_long, // 12 bits of permissions: fits any c_long
-            libc::c_long::from(libc::AT_SYMLINK_NOFOLLOW),
+            libc::c_long::from(flags),
         )
     };
     if result == -1 {
@@ -448,7 +454,7 @@ mod tests {
         let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o7777;
         chmod_nofollow_by_proc(CWD, &file, 0o751).unwrap();
         assert_eq!(mode(&file), 0o751);
-        let by_syscall = fchmodat2(CWD, &dir.join("link"), 0o600);
+        let by_syscall = fchmodat2(CWD, &dir.join("link"), 0o600, libc::AT_SYMLINK_NOFOLLOW);
         let by_proc = chmod_nofollow_by_proc(CWD, &dir.join("link"), 0o600);
         assert_eq!(by_proc, Err(Errno::OPNOTSUPP));
         if by_syscall != Err(Errno::NOSYS) {
