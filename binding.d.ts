@@ -627,6 +627,18 @@ export declare function fdDup(fd: FdLike, token: number): number
 export declare function fdIdentity(fd: number, out: BigUint64Array): void
 
 /**
+ * Replaces `path` with `data`, whole or not at all; a `mode` of -1
+ * keeps the replaced file's mode and owner.
+ */
+export declare function writeFileAtomicSync(path: string | Uint8Array, data: ArrayBufferView, mode: number, fsync: boolean): void
+
+/**
+ * Replaces `path` with `data`, whole or not at all; a `mode` of -1
+ * keeps the replaced file's mode and owner.
+ */
+export declare function writeFileAtomic(path: string | Uint8Array, data: ArrayBufferView, mode: number, fsync: boolean): Promise<void>
+
+/**
  * `sysix/fs`'s `constants`.
  */
 export declare function fsConstants(): FsConstants
@@ -1055,16 +1067,6 @@ export declare function fchownatSync(dir: FdLike, path: string | Uint8Array, uid
  * `fchownat(dir, path, uid, gid, flags)`; -1 leaves an id.
  */
 export declare function fchownat(dir: FdLike, path: string | Uint8Array, uid: number, gid: number, follow: boolean): Promise<void>
-
-/**
- * Replaces `path` with `data`, whole or not at all.
- */
-export declare function writeFileAtomicSync(path: string | Uint8Array, data: ArrayBufferView, mode: number, fsync: boolean): void
-
-/**
- * Replaces `path` with `data`, whole or not at all.
- */
-export declare function writeFileAtomic(path: string | Uint8Array, data: ArrayBufferView, mode: number, fsync: boolean): Promise<void>
 
 /**
  * `open(path, flags | O_CLOEXEC, mode)`.

@@ -1544,40 +1544,6 @@ export declare function fchownatSync(dir: DirLike, path: PathLike, uid: number, 
 export declare function fchownat(dir: DirLike, path: PathLike, uid: number, gid: number, options?: {
 	followSymlinks?: boolean;
 }): Promise<void>;
-/** Options of {@link writeFileAtomicSync}. */
-export interface WriteFileAtomicOptions {
-	/** The new file's mode, less the umask. Default `0o666`. */
-	mode?: Mode;
-	/** Put the data and the new name on the device before returning (`fsync` of the file and its directory). Default `true`. */
-	fsync?: boolean;
-}
-/**
- * Replaces (or creates) the file at `path` with `data`, whole or not at
- * all: a reader, or a crash at any moment, sees the old file or the new
- * one, never part of either. The data is written to an unnamed `O_TMPFILE`
- * file in the same directory (where `O_TMPFILE` is not supported, a named
- * temporary file), which gets a temporary name `.<name>.sysix-*` and is
- * renamed over `path`. A crash in the moment between the two (or, without
- * `O_TMPFILE`, while writing) leaves that temporary name behind: Linux
- * cannot link a file over an existing name.
- *
- * @example
- * ```ts
- * writeFileAtomicSync('config.json', JSON.stringify(config))
- * ```
- *
- * @see https://man7.org/linux/man-pages/man2/open.2.html (`O_TMPFILE`)
- */
-export declare function writeFileAtomicSync(path: PathLike, data: string | NodeJS.ArrayBufferView, options?: WriteFileAtomicOptions): void;
-/**
- * {@link writeFileAtomicSync} on the libuv threadpool.
- *
- * @example
- * ```ts
- * await writeFileAtomic('config.json', JSON.stringify(config))
- * ```
- */
-export declare function writeFileAtomic(path: PathLike, data: string | NodeJS.ArrayBufferView, options?: WriteFileAtomicOptions): Promise<void>;
 /**
  * Where `statx` writes each field in a `BigInt64Array`: see {@link statxSync}'s `into` form.
  *
@@ -2497,6 +2463,71 @@ export declare function fcntlSetFl(fd: FdLike, flags: number): void;
  * @see https://man7.org/linux/man-pages/man2/TIOCINQ.2const.html
  */
 export declare function fionread(fd: FdLike): number;
+/** Options of {@link writeFileAtomicSync}. */
+export interface WriteFileAtomicOptions {
+	/**
+	 * The file's mode, less the umask. Left out, a replaced file keeps its
+	 * mode (set-id and sticky bits too) and, where the caller may change it
+	 * (as root), its owner and group; a new file gets `0o666` less the umask.
+	 */
+	mode?: Mode;
+	/**
+	 * Put the data and the new name on the device before returning: `fsync`
+	 * of the file before the rename, and of its directory after. Default
+	 * `true`.
+	 */
+	fsync?: boolean;
+	/** The encoding of string data, any that `Buffer` knows. Default `'utf8'`. */
+	encoding?: BufferEncoding | null;
+}
+/**
+ * Replaces (or creates) the file at `path` with `data`, whole or not at
+ * all: a reader, or a crash at any moment, sees the old contents or the new,
+ * never part of either. What users of the npm package `write-file-atomic`
+ * expect holds:
+ *
+ * - A path that is a symlink stays one: the file it names (followed to the
+ *   end) is replaced, or created if the link dangles.
+ * - A replaced file keeps its mode and, where permitted, its owner, unless
+ *   `mode` is given.
+ * - With `fsync` (the default), the data is on the device before the
+ *   rename and the new name after it: when the call returns, a crash leaves
+ *   the new contents.
+ * - Errors name `path` (`EISDIR` for a directory or `'name/'`, `ENOTDIR`
+ *   for `'file/.'`, as `fs.writeFile`), never the temporary file.
+ *
+ * The data goes into an unnamed `O_TMPFILE` file beside the target (where
+ * the kernel, the filesystem or a missing `/proc` do not allow one, a named
+ * one), which gets the name `.<name>.<16 random hex digits>.tmp` and is
+ * renamed over the target. A crash in the moment between the two (or,
+ * without `O_TMPFILE`, while writing) leaves that name behind; a name left
+ * by any process is never in the way of a later call. The third argument
+ * may be an encoding, as in `fs.writeFile`.
+ *
+ * @example
+ * ```ts
+ * writeFileAtomicSync('config.json', JSON.stringify(config))
+ * writeFileAtomicSync('token', 'c2VjcmV0', 'base64') // keeps the file's 0o600
+ * ```
+ *
+ * @see https://man7.org/linux/man-pages/man2/open.2.html (`O_TMPFILE`)
+ * @see https://man7.org/linux/man-pages/man2/rename.2.html
+ */
+export declare function writeFileAtomicSync(path: PathLike, data: string | NodeJS.ArrayBufferView, options?: WriteFileAtomicOptions | BufferEncoding): void;
+/**
+ * {@link writeFileAtomicSync} on the libuv threadpool. Calls on one path
+ * run one at a time in the order they were made, so the last call made
+ * wins, as with `write-file-atomic`; the data is taken when the call is
+ * made, so changing a Buffer afterwards changes nothing. (A
+ * {@link writeFileAtomicSync} call writes at once, ahead of pending
+ * Promise calls.)
+ *
+ * @example
+ * ```ts
+ * await writeFileAtomic('config.json', JSON.stringify(config))
+ * ```
+ */
+export declare function writeFileAtomic(path: PathLike, data: string | NodeJS.ArrayBufferView, options?: WriteFileAtomicOptions | BufferEncoding): Promise<void>;
 /** A seal: what a sealed memfd may no longer do. */
 export type Seal = "seal" | "shrink" | "grow" | "write" | "futureWrite";
 /** Options of {@link memfdCreate}. */
@@ -2576,7 +2607,7 @@ export declare function getxattrSync(target: PathOrFd, attribute: string, option
  *
  * @example
  * ```ts
- * await getxattr('download.zip', 'user.xdg.origin.url').toString()
+ * const origin = (await getxattr('download.zip', 'user.xdg.origin.url')).toString()
  * ```
  */
 export declare function getxattr(target: PathOrFd, attribute: string, options?: XattrOptions): Promise<Buffer>;

@@ -1,10 +1,7 @@
 // Names in directories: renameat2, links, symlinks, special files, modes and
-// owners, checked with coreutils stat/readlink/mknod, Python and Node's fs;
-// and writeFileAtomic, rewritten under SIGKILL at random moments and killed
-// by strace at the one moment that matters.
+// owners, checked with coreutils stat/readlink/mknod, Python and Node's fs.
 
-import { spawn, spawnSync } from 'node:child_process'
-import { once } from 'node:events'
+import { spawnSync } from 'node:child_process'
 import {
   closeSync,
   lstatSync,
@@ -47,10 +44,8 @@ import {
   symlinkatSync,
   unlinkat,
   unlinkatSync,
-  writeFileAtomic,
-  writeFileAtomicSync,
 } from 'sysix/fs'
-import { NOBODY, ROOT, inChild, tempDir, tool } from './helpers.mjs'
+import { NOBODY, inChild, tempDir, tool } from './helpers.mjs'
 
 const { errno } = osConstants
 
@@ -548,150 +543,6 @@ test('fchownatSync by an unprivileged user is EPERM from the kernel', (t) => {
   )
   t.deepEqual(result, { code: 'EPERM', syscall: 'fchownat', path })
   t.is(stat(path, '%u'), '0')
-})
-
-test('writeFileAtomicSync writes strings, Buffers and exactly the bytes of a view; the mode is less the umask', async (t) => {
-  const dir = tempDir(t)
-  const path = join(dir, 'file')
-  writeFileAtomicSync(path, 'text é')
-  t.is(read(path), 'text é')
-  t.is(stat(path, '%a'), (0o666 & ~umask()).toString(8))
-  const memory = new Uint8Array(Buffer.from('..middle..'))
-  writeFileAtomicSync(path, memory.subarray(2, 8), { mode: 0o640 })
-  t.is(read(path), 'middle')
-  t.is(stat(path, '%a'), '640')
-  await writeFileAtomic(path, new DataView(memory.buffer, 1, 3), { mode: 0o600, fsync: false })
-  t.is(read(path), '.mi')
-  t.is(stat(path, '%a'), '600')
-  writeFileAtomicSync(path, new Uint16Array([0x4241]))
-  t.true(readFileSync(path).equals(Buffer.from(new Uint16Array([0x4241]).buffer)))
-  writeFileAtomicSync(path, '')
-  t.is(statSync(path).size, 0)
-  t.deepEqual(readdirSync(dir), ['file'])
-  t.throws(() => writeFileAtomicSync(path, 42 as unknown as string), { instanceOf: TypeError, code: 'ERR_INVALID_ARG_TYPE' })
-  t.throws(() => writeFileAtomicSync(path, 'x', { mode: -1 }), { instanceOf: RangeError, code: 'ERR_OUT_OF_RANGE' })
-  t.throws(() => writeFileAtomicSync(path, 'x', { fsync: 'no' as unknown as boolean }), {
-    instanceOf: TypeError,
-    code: 'ERR_INVALID_ARG_TYPE',
-  })
-})
-
-test('writeFileAtomicSync replaces a file with a new one: readers of the old keep the old, and nothing else is left in the directory', async (t) => {
-  const dir = tempDir(t)
-  const path = join(dir, 'file')
-  writeFileSync(path, 'old contents')
-  const inode = statSync(path).ino
-  const reader = nodeOpen(path, 'r')
-  t.teardown(() => closeSync(reader))
-  writeFileAtomicSync(path, 'new')
-  t.is(read(path), 'new')
-  t.not(statSync(path).ino, inode, 'a new file took the name')
-  const buffer = Buffer.alloc(32)
-  t.is(buffer.subarray(0, readSync(reader, buffer, 0, 32, 0)).toString(), 'old contents', 'never a mix')
-  await writeFileAtomic(path, 'newer')
-  t.is(read(path), 'newer')
-  t.deepEqual(readdirSync(dir), ['file'], 'no temporary names left')
-  t.like(
-    t.throws(() => writeFileAtomicSync(join(dir, 'missing', 'file'), 'x')),
-    { code: 'ENOENT', errno: -errno.ENOENT },
-  )
-  t.like(await t.throwsAsync(writeFileAtomic(dir, 'x')), { code: 'EISDIR' })
-  t.deepEqual(readdirSync(dir), ['file'], 'a failed write leaves nothing either')
-})
-
-test('writeFileAtomicSync of a relative name in the current directory, by an unprivileged user', (t) => {
-  const dir = tempDir(t)
-  inChild(`sysix.writeFileAtomicSync('relative', 'by nobody', { mode: 0o644 }); report(null)`, { uid: NOBODY, cwd: dir })
-  t.is(read(join(dir, 'relative')), 'by nobody')
-  t.is(stat(join(dir, 'relative'), '%u %a'), `${NOBODY} 644`)
-  t.deepEqual(readdirSync(dir), ['relative'])
-})
-
-test('writeFileAtomic under SIGKILL at random moments: the 20 MB file is always all A or all B, never older than the last completed write', async (t) => {
-  const dir = tempDir(t)
-  const path = join(dir, 'file')
-  const size = 20 * 1024 * 1024
-  const A = Buffer.alloc(size, 0x41)
-  const B = Buffer.alloc(size, 0x42)
-  writeFileSync(path, A)
-  // Each child writes B, A, B, A... and says `done` after each write returns.
-  const script = `
-    const sysix = require(${JSON.stringify(ROOT)});
-    const A = Buffer.alloc(${size}, 0x41), B = Buffer.alloc(${size}, 0x42);
-    process.stdout.write('ready\\n');
-    for (let i = 1; ; i++) { sysix.writeFileAtomicSync(${JSON.stringify(path)}, i % 2 ? B : A); process.stdout.write('done\\n'); }
-  `
-  const strays: string[] = []
-  let completed = 0
-  let before = 'A'
-  for (let kill = 0; kill < 30; kill++) {
-    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] })
-    t.teardown(() => child.kill('SIGKILL'))
-    let output = ''
-    let wake = () => {}
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      output += chunk
-      wake()
-    })
-    const closed = once(child, 'close')
-    // Every tenth child is first let finish one write, so that some kills
-    // surely come after a completed replacement.
-    const wanted = kill % 10 === 9 ? 'done' : 'ready'
-    child.on('exit', () => wake())
-    while (!output.includes(wanted) && child.exitCode === null && child.signalCode === null) {
-      await new Promise<void>((resolve) => (wake = resolve))
-    }
-    await new Promise((resolve) => setTimeout(resolve, Math.random() * 150))
-    child.kill('SIGKILL')
-    const [, signal] = await closed
-    t.is(signal, 'SIGKILL')
-    const done = output.split('\n').filter((line) => line === 'done').length
-    completed += done
-    const data = readFileSync(path)
-    const now = data.equals(A) ? 'A' : data.equals(B) ? 'B' : `neither (${data.length} bytes)`
-    const settled = done === 0 ? before : done % 2 ? 'B' : 'A'
-    const inFlight = (done + 1) % 2 ? 'B' : 'A'
-    t.true(now === settled || now === inFlight, `after kill ${kill} (${done} writes done): ${now}`)
-    before = now
-    for (const name of readdirSync(dir)) {
-      if (name === 'file') continue
-      t.regex(name, /^\.file\.sysix-/, 'nothing but temporary names of the documented form')
-      strays.push(name)
-      unlinkatSync(AT_FDCWD, join(dir, name))
-    }
-  }
-  t.log(`${completed} writes completed in all; stray temporary names after the kills: ${strays.length ? strays.join(', ') : 'none'}`)
-  t.true(completed >= 3, 'replacements happened between the kills')
-})
-
-test('writeFileAtomic killed between naming its O_TMPFILE file and renaming it (strace inject) leaves the old file and, as documented, a whole temporary .<name>.sysix-* file', (t) => {
-  const dir = tempDir(t)
-  const path = join(dir, 'file')
-  writeFileSync(path, 'old')
-  const tmpfile = spawnSync('python3', ['-c', 'import os, sys; os.open(sys.argv[1], os.O_TMPFILE | os.O_WRONLY, 0o600)', dir])
-  t.is(tmpfile.status, 0, 'this filesystem supports O_TMPFILE')
-  const result = spawnSync(
-    'strace',
-    [
-      '-f',
-      '-o',
-      '/dev/null',
-      '-e',
-      'trace=rename,renameat,renameat2',
-      '-e',
-      'inject=rename,renameat,renameat2:signal=SIGKILL',
-      process.execPath,
-      '-e',
-      `require(${JSON.stringify(ROOT)}).writeFileAtomicSync(${JSON.stringify(path)}, 'new')`,
-    ],
-    { encoding: 'utf8' },
-  )
-  t.is(result.signal ?? `exit ${result.status}`, 'SIGKILL', 'killed at the rename')
-  t.is(read(path), 'old', 'the old file stands')
-  const strays = readdirSync(dir).filter((name) => name !== 'file')
-  t.is(strays.length, 1, 'the one temporary name the documentation warns of')
-  t.regex(strays[0] ?? '', /^\.file\.sysix-\d+-\d+$/)
-  t.is(read(join(dir, strays[0] ?? '')), 'new', 'holding the new data, whole')
 })
 
 test('fchmodat needs a mode (leaving it out never means 000) and takes octal strings as fs.chmod does', async (t) => {

@@ -119,15 +119,27 @@ for (const { name, options } of RESOLVERS) {
     tool('mkfifo', [join(root, 'fifo')])
     using r = Root.openSync(root, options)
     const { O_RDWR, O_TRUNC, O_DIRECTORY, O_CREAT, O_WRONLY } = constants
-    t.is(code(() => r.openSync('important', O_RDWR | O_TRUNC | O_DIRECTORY)), 'ENOTDIR')
+    t.is(
+      code(() => r.openSync('important', O_RDWR | O_TRUNC | O_DIRECTORY)),
+      'ENOTDIR',
+    )
     t.is(readFileSync(join(root, 'important'), 'utf8'), 'keep me', 'not truncated')
-    t.is(code(() => r.openSync('created', O_CREAT | O_DIRECTORY | O_WRONLY)), 'EINVAL')
+    t.is(
+      code(() => r.openSync('created', O_CREAT | O_DIRECTORY | O_WRONLY)),
+      'EINVAL',
+    )
     t.false(existsSync(join(root, 'created')), 'nothing created')
     // A listing of a FIFO fails at once, sync and Promise, instead of waiting for a writer forever.
     const started = Date.now()
-    t.is(code(() => r.readdirSync('fifo')), 'ENOTDIR')
+    t.is(
+      code(() => r.readdirSync('fifo')),
+      'ENOTDIR',
+    )
     await t.throwsAsync(r.readdir('fifo'), { code: 'ENOTDIR' })
-    t.is(code(() => r.openRootSync('fifo')), 'ENOTDIR')
+    t.is(
+      code(() => r.openRootSync('fifo')),
+      'ENOTDIR',
+    )
     t.true(Date.now() - started < 2000)
   })
 
@@ -137,20 +149,43 @@ for (const { name, options } of RESOLVERS) {
     writeFileSync(join(root, 'file'), 'file')
     symlinkSync('dir', join(root, 'dirlink'))
     using r = Root.openSync(root, options)
-    t.is(code(() => r.rmdirSync('sub/.')), 'EINVAL')
+    t.is(
+      code(() => r.rmdirSync('sub/.')),
+      'EINVAL',
+    )
     t.true(existsSync(join(root, 'sub')), 'sub/. does not remove sub')
-    t.is(code(() => r.unlinkSync('file/')), 'ENOTDIR')
-    t.is(code(() => r.renameSync('file/', 'moved')), 'ENOTDIR')
+    t.is(
+      code(() => r.unlinkSync('file/')),
+      'ENOTDIR',
+    )
+    t.is(
+      code(() => r.renameSync('file/', 'moved')),
+      'ENOTDIR',
+    )
     t.true(existsSync(join(root, 'file')))
     t.is(r.lstatSync('dirlink/').type, 'directory', 'a trailing slash follows the link, as the kernel does')
     t.is(r.lstatSync('dirlink/').ino, BigInt(statSync(join(root, 'dir')).ino))
     t.is(r.lstatSync('dirlink').type, 'symlink')
-    t.is(code(() => r.lstatSync('up/')), 'EXDEV', 'and a link out of the root fails')
-    t.is(code(() => r.lstatSync('file/')), 'ENOTDIR')
+    t.is(
+      code(() => r.lstatSync('up/')),
+      'EXDEV',
+      'and a link out of the root fails',
+    )
+    t.is(
+      code(() => r.lstatSync('file/')),
+      'ENOTDIR',
+    )
     t.is(r.statSync('.').ino, BigInt(statSync(root).ino), 'stat(.) is the root')
     t.is(r.lstatSync('.').ino, BigInt(statSync(root).ino), 'lstat(.) too')
-    t.is(code(() => r.statSync('')), 'ENOENT', "'' names nothing")
-    t.is(code(() => r.openSync('')), 'ENOENT')
+    t.is(
+      code(() => r.statSync('')),
+      'ENOENT',
+      "'' names nothing",
+    )
+    t.is(
+      code(() => r.openSync('')),
+      'ENOENT',
+    )
     r.rmdirSync('sub/')
     t.false(existsSync(join(root, 'sub')))
   })
@@ -161,7 +196,11 @@ for (const { name, options } of RESOLVERS) {
     for (const way of ['../outside', '/etc/passwd', 'up']) {
       const error = t.throws(() => r.openSync(way)) as SystemError
       t.is(error.code, 'EXDEV')
-      t.regex(error.message, /^EXDEV: cross-device link not permitted, open\w* '.*': the path leads out of the root \(an absolute path, `\.\.` above its top, or a symlink out of it\): pass a path that stays beneath it$/, way)
+      t.regex(
+        error.message,
+        /^EXDEV: cross-device link not permitted, open\w* '.*': the path leads out of the root \(an absolute path, `\.\.` above its top, or a symlink out of it\): pass a path that stays beneath it$/,
+        way,
+      )
     }
   })
 
@@ -447,7 +486,9 @@ test.serial('without /proc mounted (unshare, umount /proc), Root#chmod and setFi
       r.close();
     }
     console.log(JSON.stringify(out));`
-  const result = spawnSync('unshare', ['-m', 'sh', '-c', 'umount /proc && exec "$0" -e "$1"', process.execPath, script], { encoding: 'utf8' })
+  const result = spawnSync('unshare', ['-m', 'sh', '-c', 'umount /proc && exec "$0" -e "$1"', process.execPath, script], {
+    encoding: 'utf8',
+  })
   t.is(result.status, 0, result.stderr)
   const out = JSON.parse(result.stdout)
   t.false(out.proc, '/proc was not mounted')

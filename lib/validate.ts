@@ -203,3 +203,21 @@ export function validateOneOf<T extends string>(value: unknown, name: string, ch
   }
   return value as T
 }
+
+/**
+ * Data to write: the bytes of a view, or a string in `encoding` (any
+ * encoding `Buffer` knows, `'utf8'` by default), as Node's `fs.writeFile`
+ * takes them.
+ */
+export function toData(value: unknown, name: string, encoding: unknown = 'utf8'): NodeJS.ArrayBufferView {
+  if (typeof value === 'string') {
+    if (typeof encoding !== 'string' || !Buffer.isEncoding(encoding)) {
+      throw invalidArgValue('encoding', encoding, 'is invalid encoding')
+    }
+    return Buffer.from(value, encoding)
+  }
+  if (!types.isArrayBufferView(value)) {
+    throw invalidArgType(name, 'of type string or an instance of Buffer, TypedArray, or DataView', value)
+  }
+  return value
+}

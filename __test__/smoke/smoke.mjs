@@ -73,6 +73,7 @@ import * as area_fs_lock from './fs/lock.mjs'
 import * as area_fs_data from './fs/data.mjs'
 import * as area_fs_io from './fs/io.mjs'
 import * as area_fs_names from './fs/names.mjs'
+import * as area_fs_atomic from './fs/atomic.mjs'
 import * as area_fs_dir from './fs/dir.mjs'
 import * as area_fs_memfd from './fs/memfd.mjs'
 import * as area_fs_xattr from './fs/xattr.mjs'
@@ -94,6 +95,7 @@ const AREAS = [
   area_fs_data,
   area_fs_io,
   area_fs_names,
+  area_fs_atomic,
   area_fs_dir,
   area_fs_memfd,
   area_fs_xattr,

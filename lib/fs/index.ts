@@ -86,10 +86,11 @@ export {
   symlinkatSync,
   unlinkat,
   unlinkatSync,
-  writeFileAtomic,
-  writeFileAtomicSync,
 } from './names'
-export type { LinkOptions, RenameOptions, WriteFileAtomicOptions } from './names'
+export type { LinkOptions, RenameOptions } from './names'
+
+export { writeFileAtomic, writeFileAtomicSync } from './atomic'
+export type { WriteFileAtomicOptions } from './atomic'
 
 export { Dir, openDir, readdir, readdirSync } from './dir'
 export type { Dirent, ReaddirOptions } from './dir'

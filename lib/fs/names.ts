@@ -1,9 +1,7 @@
-// Names in directories: the *at calls, renameat2, and atomic file writes.
-
-import { types } from 'node:util'
+// Names in directories: the *at calls and renameat2.
 
 import { native } from '../binding'
-import { invalidArgType, invalidArgValue } from '../errors'
+import { invalidArgValue } from '../errors'
 import type { FdLike } from '../fd'
 import {
   flagBits,
@@ -409,70 +407,4 @@ export async function fchownat(
   options?: { followSymlinks?: boolean },
 ): Promise<void> {
   return native.fchownat(...chownArgs(dir, path, uid, gid, options))
-}
-
-/** Options of {@link writeFileAtomicSync}. */
-export interface WriteFileAtomicOptions {
-  /** The new file's mode, less the umask. Default `0o666`. */
-  mode?: Mode
-  /** Put the data and the new name on the device before returning (`fsync` of the file and its directory). Default `true`. */
-  fsync?: boolean
-}
-
-/** @internal Data to write: a string (UTF-8) or the bytes of a view. */
-export function fileData(data: unknown, name = 'data'): NodeJS.ArrayBufferView {
-  if (typeof data === 'string') {
-    return Buffer.from(data, 'utf8')
-  }
-  if (!types.isArrayBufferView(data)) {
-    throw invalidArgType(name, 'of type string or an instance of Buffer, TypedArray, or DataView', data)
-  }
-  return data
-}
-
-function atomicArgs(path: unknown, data: unknown, options: WriteFileAtomicOptions | undefined) {
-  const { mode, fsync } = validateOptions(options)
-  return [
-    toPath(path, 'path'),
-    fileData(data),
-    validateMode(mode, 'options.mode', 0o666),
-    validateBoolean(fsync, 'options.fsync', true),
-  ] as const
-}
-
-/**
- * Replaces (or creates) the file at `path` with `data`, whole or not at
- * all: a reader, or a crash at any moment, sees the old file or the new
- * one, never part of either. The data is written to an unnamed `O_TMPFILE`
- * file in the same directory (where `O_TMPFILE` is not supported, a named
- * temporary file), which gets a temporary name `.<name>.sysix-*` and is
- * renamed over `path`. A crash in the moment between the two (or, without
- * `O_TMPFILE`, while writing) leaves that temporary name behind: Linux
- * cannot link a file over an existing name.
- *
- * @example
- * ```ts
- * writeFileAtomicSync('config.json', JSON.stringify(config))
- * ```
- *
- * @see https://man7.org/linux/man-pages/man2/open.2.html (`O_TMPFILE`)
- */
-export function writeFileAtomicSync(path: PathLike, data: string | NodeJS.ArrayBufferView, options?: WriteFileAtomicOptions): void {
-  native.writeFileAtomicSync(...atomicArgs(path, data, options))
-}
-
-/**
- * {@link writeFileAtomicSync} on the libuv threadpool.
- *
- * @example
- * ```ts
- * await writeFileAtomic('config.json', JSON.stringify(config))
- * ```
- */
-export async function writeFileAtomic(
-  path: PathLike,
-  data: string | NodeJS.ArrayBufferView,
-  options?: WriteFileAtomicOptions,
-): Promise<void> {
-  return native.writeFileAtomic(...atomicArgs(path, data, options))
 }

@@ -2,9 +2,8 @@
 
 import { native } from '../binding'
 import { type PathOrFd, toTargetArg } from '../fd'
-import { flagBits, toPath, validateFollow } from '../validate'
+import { flagBits, toData, toPath, validateFollow } from '../validate'
 import { constants } from './common'
-import { fileData } from './names'
 
 /** Options of the attribute calls. */
 export interface XattrOptions {
@@ -44,7 +43,7 @@ export function getxattrSync(target: PathOrFd, attribute: string, options?: Xatt
  *
  * @example
  * ```ts
- * await getxattr('download.zip', 'user.xdg.origin.url').toString()
+ * const origin = (await getxattr('download.zip', 'user.xdg.origin.url')).toString()
  * ```
  */
 export async function getxattr(target: PathOrFd, attribute: string, options?: XattrOptions): Promise<Buffer> {
@@ -55,7 +54,7 @@ const SET_BITS = { create: constants.XATTR_CREATE, replace: constants.XATTR_REPL
 
 function setArgs(target: unknown, attribute: unknown, data: unknown, options: SetXattrOptions | undefined) {
   const [path, name] = xattrArgs(target, attribute)
-  return [path, name, fileData(data, 'value'), flagBits(options, SET_BITS), validateFollow(options)] as const
+  return [path, name, toData(data, 'value'), flagBits(options, SET_BITS), validateFollow(options)] as const
 }
 
 /**

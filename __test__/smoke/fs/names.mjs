@@ -151,17 +151,4 @@ export const cases = {
     assert.equal(fs.existsSync(t.file('sub')), false)
     await assert.rejects(S.unlinkat(dir, 'file'), { code: 'ENOENT' })
   },
-  'writeFileAtomic, writeFileAtomicSync': async (t) => {
-    const file = t.file('atomic.json', 'old')
-    S.writeFileAtomicSync(file, '{"new":true}')
-    assert.equal(fs.readFileSync(file, 'utf8'), '{"new":true}')
-    await S.writeFileAtomic(file, new Uint8Array([0x61, 0x62]), { mode: 0o600, fsync: false })
-    assert.equal(fs.readFileSync(file, 'utf8'), 'ab')
-    assert.equal(fs.statSync(file).mode & 0o777, 0o600 & ~process.umask())
-    S.writeFileAtomicSync(t.file('fresh'), Buffer.from('created'))
-    assert.equal(fs.readFileSync(t.file('fresh'), 'utf8'), 'created')
-    assert.deepEqual(fs.readdirSync(t.dir).sort(), ['atomic.json', 'fresh'], 'no temporary name left behind')
-    await assert.rejects(S.writeFileAtomic(t.file('missing/x'), 'x'), { code: 'ENOENT' })
-    assert.throws(() => S.writeFileAtomicSync(file, 42), { code: 'ERR_INVALID_ARG_TYPE' })
-  },
 }

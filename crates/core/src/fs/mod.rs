@@ -7,6 +7,7 @@
 //! system call in its error, and the path it was given; every descriptor it
 //! creates is close-on-exec.
 
+pub mod atomic;
 pub mod data;
 pub mod dir;
 mod filesystem;

@@ -1,15 +1,14 @@
 //! Names in directories: the `*at` calls relative to a directory descriptor,
-//! the atomic renames of `renameat2`, and writing a file whole or not at all.
+//! the atomic renames of `renameat2`.
 
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
+use std::os::fd::{AsRawFd, BorrowedFd};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use rustix::fs::RenameFlags;
 use rustix::fs::{AtFlags, FileType, Gid, Mode, OFlags, Uid, CWD};
 use rustix::io::Errno;
 
-use crate::error::{Error, Result, Syscall, WithPath};
+use crate::error::{Result, Syscall, WithPath};
 
 /// `renameat2(old_dir, old, new_dir, new, flags)`—Renames `old` to `new`:
 /// with `RENAME_NOREPLACE` only if `new` does not exist, with
@@ -252,152 +251,6 @@ pub fn fchownat(
     .with_path(Some(path))
 }
 
-/// Writes all of `data` at the file's position.
-fn write_all(fd: BorrowedFd<'_>, mut data: &[u8]) -> Result<()> {
-    while !data.is_empty() {
-        match rustix::io::write(fd, data) {
-            Ok(0) => return Err(Error::new(Errno::IO, "write")),
-            Ok(n) => data = &data[n..],
-            Err(Errno::INTR) => continue,
-            Err(errno) => return Err(Error::new(errno, "write")),
-        }
-    }
-    Ok(())
-}
-
-/// A name for a temporary file next to `path`, unlikely to be taken.
-fn temporary_name(path: &Path) -> PathBuf {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
-    let unique = format!(
-        ".{name}.sysix-{}-{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    );
-    path.with_file_name(unique)
-}
-
-/// Replaces (or creates) the file at `path` with `data`, whole or not at
-/// all: a reader, or a crash at any moment, sees the old file or the new
-/// one, never a part. With `sync`, the data and the new name are on the
-/// device before this returns.
-///
-/// The data goes into an unnamed `O_TMPFILE` file in the same directory,
-/// which gets a temporary name (through `/proc/self/fd`, so no privilege is
-/// needed) and is renamed over `path`. If the process dies while the data
-/// is written, the unnamed file vanishes with it. Where `O_TMPFILE` is not
-/// supported (older kernels, some filesystems), a named temporary file is
-/// written instead. Linux cannot link a file over an existing name, so
-/// either way the file has a temporary name for a moment: a crash in that
-/// moment (or, without `O_TMPFILE`, while writing) leaves it behind, whole,
-/// under a name that starts with `.<name>.sysix-`.
-///
-/// # References
-///  - [Linux `open(2)`, `O_TMPFILE`](https://man7.org/linux/man-pages/man2/open.2.html)
-///  - [Linux `rename(2)`](https://man7.org/linux/man-pages/man2/rename.2.html)
-pub fn write_file_atomic(path: &Path, data: &[u8], mode: u32, sync: bool) -> Result<()> {
-    let parent = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let dir = rustix::fs::openat(
-        CWD,
-        parent,
-        OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC,
-        Mode::empty(),
-    )
-    .syscall("open")
-    .with_path(Some(path))?;
-    let (file, named) = match rustix::fs::openat(
-        &dir,
-        ".",
-        OFlags::TMPFILE | OFlags::WRONLY | OFlags::CLOEXEC,
-        Mode::from_raw_mode(mode),
-    ) {
-        Ok(file) => (file, None),
-        Err(Errno::OPNOTSUPP | Errno::ISDIR | Errno::INVAL | Errno::NOENT) => {
-            let (file, name) = create_temporary(dir.as_fd(), path, mode)?;
-            (file, Some(name))
-        }
-        Err(errno) => return Err(Error::new(errno, "open").at(path)),
-    };
-    let result = (|| {
-        write_all(file.as_fd(), data).with_path(Some(path))?;
-        if sync {
-            rustix::fs::fsync(&file)
-                .syscall("fsync")
-                .with_path(Some(path))?;
-        }
-        let name = match &named {
-            Some(name) => name.clone(),
-            None => {
-                let name = temporary_name(path);
-                let base = Path::new(name.file_name().unwrap_or_default());
-                link_fd(file.as_fd(), dir.as_fd(), base)?;
-                name
-            }
-        };
-        let base = Path::new(name.file_name().unwrap_or_default());
-        let final_name = Path::new(path.file_name().unwrap_or_default());
-        if let Err(error) = renameat2(
-            dir.as_fd(),
-            base,
-            dir.as_fd(),
-            final_name,
-            RenameFlags::empty(),
-        ) {
-            let _ = rustix::fs::unlinkat(&dir, base, AtFlags::empty());
-            return Err(error);
-        }
-        if sync {
-            // The new name must be on the device too: sync the directory.
-            let opened = rustix::fs::openat(
-                &dir,
-                ".",
-                OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
-                Mode::empty(),
-            )
-            .syscall("open")
-            .with_path(Some(parent))?;
-            rustix::fs::fsync(&opened)
-                .syscall("fsync")
-                .with_path(Some(parent))?;
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        if let Some(name) = &named {
-            let _ = rustix::fs::unlinkat(
-                &dir,
-                Path::new(name.file_name().unwrap_or_default()),
-                AtFlags::empty(),
-            );
-        }
-    }
-    result
-}
-
-/// Creates a new file with a temporary name next to `path`.
-fn create_temporary(dir: BorrowedFd<'_>, path: &Path, mode: u32) -> Result<(OwnedFd, PathBuf)> {
-    loop {
-        let name = temporary_name(path);
-        let base = Path::new(name.file_name().unwrap_or_default());
-        match rustix::fs::openat(
-            dir,
-            base,
-            OFlags::CREATE | OFlags::EXCL | OFlags::WRONLY | OFlags::CLOEXEC,
-            Mode::from_raw_mode(mode),
-        ) {
-            Ok(file) => return Ok((file, name)),
-            Err(Errno::EXIST) => continue,
-            Err(errno) => return Err(Error::new(errno, "open").at(path)),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -423,21 +276,6 @@ mod tests {
         renameat2(CWD, &a, CWD, &b, RenameFlags::EXCHANGE).unwrap();
         assert_eq!(std::fs::read_to_string(&a).unwrap(), "B");
         assert_eq!(std::fs::read_to_string(&b).unwrap(), "A");
-        std::fs::remove_dir_all(dir).unwrap();
-    }
-
-    #[test]
-    fn atomic_write_replaces_and_leaves_nothing_else() {
-        let dir = dir("atomic");
-        let path = dir.join("file");
-        std::fs::write(&path, "old").unwrap();
-        write_file_atomic(&path, b"new contents", 0o640, true).unwrap();
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new contents");
-        let names: Vec<_> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names, ["file"]);
         std::fs::remove_dir_all(dir).unwrap();
     }
 

@@ -108,6 +108,7 @@ impl Binding {
 pub(crate) const TABLES: &[&[&[Binding]]] = &[
     crate::cpu::BINDINGS,
     crate::fd::BINDINGS,
+    crate::fs::atomic::BINDINGS,
     crate::fs::constants::BINDINGS,
     crate::fs::data::BINDINGS,
     crate::fs::dir::BINDINGS,

@@ -2,6 +2,7 @@
 //! sync export and, where the call can block, a Promise export on the libuv
 //! threadpool (or, for unbounded waits, a wait thread of its own).
 
+pub(crate) mod atomic;
 pub(crate) mod constants;
 pub(crate) mod data;
 pub(crate) mod dir;

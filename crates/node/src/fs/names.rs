@@ -4,7 +4,7 @@ use std::os::fd::AsFd;
 
 use sysix_core::fs::names::{self, RenameFlags};
 
-use crate::arg::{Data, Dir, Int, Offset, PathArg, Uint};
+use crate::arg::{Dir, Int, Offset, PathArg, Uint};
 use crate::out::Bytes;
 
 /// An id of `fchownat`: -1 leaves it as it is.
@@ -66,10 +66,5 @@ crate::bindings! {
     /// `fchownat(dir, path, uid, gid, flags)`; -1 leaves an id.
     pair fchownat(dir: Dir, path: PathArg, uid: Int, gid: Int, follow: bool) -> () {
         names::fchownat(dir.as_fd(), path.as_path(), id(uid), id(gid), follow)
-    }
-
-    /// Replaces `path` with `data`, whole or not at all.
-    pair write_file_atomic(path: PathArg, data: Data, mode: Uint, fsync: bool) -> () {
-        names::write_file_atomic(path.as_path(), data.as_slice(), mode.0, fsync)
     }
 }
