@@ -11,7 +11,7 @@ import type { Readable } from 'node:stream'
 import test, { type ExecutionContext } from 'ava'
 
 import { OwnedFd } from 'sysix'
-import { flock, flockSync, getLock, lock, lockSync, openSync } from 'sysix/fs'
+import { constants, flock, flockSync, getLock, lock, lockSync, openSync } from 'sysix/fs'
 import { inChild, tempDir } from './helpers.mjs'
 
 function lockFile(t: ExecutionContext): string {
@@ -261,6 +261,28 @@ test('bad arguments are refused before any system call', async (t) => {
   t.throws(() => lockSync(fd, { type: 'write', length: 2n ** 63n }), { instanceOf: RangeError })
   t.throws(() => lockSync(fd, {} as never), { instanceOf: TypeError })
   await t.throwsAsync(lock(fd, { type: 'read', signal: {} as never }), { instanceOf: TypeError })
+})
+
+test('a lock the descriptor cannot take (write on read-only, read on write-only, any on O_PATH) is EBADF saying why, sync and Promise', async (t) => {
+  const path = lockFile(t)
+  using reader = openSync(path, 'r')
+  using writer = openSync(path, 'w')
+  using pathOnly = openSync(path, constants.O_PATH)
+  for (const [fd, call, pattern] of [
+    [reader, () => lockSync(reader, { type: 'write' }), /^EBADF: bad file descriptor, fcntl: a write lock needs a descriptor open for writing.*O_RDWR/],
+    [reader, () => lock(reader, { type: 'write' }), /a write lock needs a descriptor open for writing/],
+    [reader, () => lock(reader, { type: 'write', nonBlocking: true }), /a write lock needs a descriptor open for writing/],
+    [writer, () => lockSync(writer, { type: 'read', nonBlocking: true }), /a read lock needs a descriptor open for reading/],
+    [pathOnly, () => flockSync(pathOnly, 'shared'), /^EBADF: bad file descriptor, flock: an O_PATH descriptor cannot take locks/],
+    [pathOnly, () => flock(pathOnly, 'exclusive'), /an O_PATH descriptor cannot take locks/],
+  ] as const) {
+    const error = await t.throwsAsync(async () => call())
+    t.like(error, { code: 'EBADF' })
+    t.regex(error.message, pattern)
+    t.false(fd.closed, 'the descriptor stays open')
+  }
+  t.true(flockFree(path), 'no lock was taken')
+  t.true(lockSync(reader, { type: 'read' }), 'the lock its mode allows is taken')
 })
 
 test('a signal that is no AbortSignal is refused even when nothing would wait; getLock needs no options', async (t) => {

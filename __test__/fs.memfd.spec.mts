@@ -2,8 +2,9 @@
 // fdinfo, Node's fs, and child processes (cat, sha256sum, Python) handed the
 // file as standard input.
 
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
+import { once } from 'node:events'
 import { closeSync, fstatSync, openSync as nodeOpen, readlinkSync, readSync, writeSync } from 'node:fs'
 import { constants as osConstants } from 'node:os'
 
@@ -84,15 +85,43 @@ test('a child given the memfd as stdin reads its content: cat and sha256sum', (t
   t.is(sum.stdout.split(' ')[0], createHash('sha256').update(data).digest('hex'))
 })
 
-test('without allowSealing, getSeals is ["seal"] (as F_GET_SEALS says) and addSeals is EPERM', (t) => {
+test('without allowSealing, getSeals is ["seal"] (as F_GET_SEALS says) and addSeals is EPERM, saying allowSealing is missing', (t) => {
   using fd = memfdCreate('unsealable')
   t.deepEqual(getSeals(fd), ['seal'])
   t.is(python(fd.fd, 'import fcntl; print(fcntl.fcntl(0, fcntl.F_GET_SEALS))'), String(constants.F_SEAL_SEAL))
-  t.like(
-    t.throws(() => addSeals(fd, ['write'])),
-    { code: 'EPERM', errno: -errno.EPERM, syscall: 'fcntl' },
-  )
+  const error = t.throws(() => addSeals(fd, ['write']))
+  t.like(error, { code: 'EPERM', errno: -errno.EPERM, syscall: 'fcntl' })
+  t.regex(error?.message ?? '', /^EPERM: operation not permitted, fcntl: .*created with allowSealing/)
   t.deepEqual(getSeals(fd), ['seal'])
+})
+
+test('addSeals refused for other causes says which: a read-only descriptor, a file that is no memfd, a writable mapping (Python mmap) in the way of a write seal', async (t) => {
+  using fd = memfdCreate('sealable', { allowSealing: true })
+  writeSync(fd.fd, Buffer.alloc(4096))
+  const readOnly = nodeOpen(`/proc/self/fd/${fd.fd}`, 'r')
+  const { reader, writer } = pipe()
+  t.teardown(() => {
+    closeSync(readOnly)
+    reader.close()
+    writer.close()
+  })
+  t.regex(t.throws(() => addSeals(readOnly, ['grow']))?.message ?? '', /^EPERM: .*this one is read-only/)
+  t.regex(t.throws(() => addSeals(reader, ['grow']))?.message ?? '', /^E(PERM|INVAL): .*only a memfd/)
+  const mapper = spawn(
+    'python3',
+    ['-c', 'import mmap, sys, time; m = mmap.mmap(0, 4096, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE); print("mapped", flush=True); time.sleep(60)'],
+    { stdio: [fd.fd, 'pipe', 'inherit'] },
+  )
+  t.teardown(() => mapper.kill('SIGKILL'))
+  if (mapper.stdout === null) throw new Error('no stdout pipe')
+  await once(mapper.stdout, 'data')
+  const busy = t.throws(() => addSeals(fd, ['write']))
+  t.like(busy, { code: 'EBUSY', syscall: 'fcntl' })
+  t.regex(busy?.message ?? '', /writable shared mapping/)
+  mapper.kill('SIGKILL')
+  await once(mapper, 'close')
+  addSeals(fd, ['write'])
+  t.deepEqual(getSeals(fd), ['write'], 'once the mapping is gone, the seal is taken')
 })
 
 test("allowSealing: no seals at first; addSeals(['write', 'shrink', 'grow']) then writes and truncates fail EPERM; getSeals round-trips, as Python's F_GET_SEALS agrees", (t) => {

@@ -373,6 +373,28 @@ test('`sysix info` still reports from a current directory that was deleted', (t)
   t.regex(cli.stdout, /^current dir +cannot be read$/m)
 })
 
+test("`npx sysix info` with no usable binding prints the loader's message, not a stack trace; help and version need no binding", (t) => {
+  const dir = packageWithoutBinding(t)
+  const cli = join(dir, 'dist', 'bin', 'sysix.js')
+  const env = { ...process.env, SYSIX_NATIVE_PATH: undefined }
+  const result = spawnSync(process.execPath, [cli, 'info'], { encoding: 'utf8', env })
+  t.is(result.status, 1)
+  t.is(result.stdout, '')
+  t.regex(result.stderr, /^sysix: sysix cannot load its native binding for linux-\w+ \(\w+\)\. Tried:\n/)
+  t.regex(result.stderr, /SYSIX_NATIVE_PATH to a sysix \.node file\.\n$/)
+  t.notRegex(result.stderr, /^\s+at /m, 'no stack trace')
+  const broken = spawnSync(process.execPath, [cli, 'info', '--json'], {
+    encoding: 'utf8',
+    env: { ...env, SYSIX_NATIVE_PATH: join(dir, 'missing.node') },
+  })
+  t.is(broken.status, 1)
+  t.regex(broken.stderr, /^sysix: SYSIX_NATIVE_PATH=.*missing\.node cannot be loaded: ENOENT/)
+  t.notRegex(broken.stderr, /^\s+at /m)
+  const version = spawnSync(process.execPath, [cli, '--version'], { encoding: 'utf8', env })
+  t.is(version.status, 0, version.stderr)
+  t.is(version.stdout.trim(), JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version)
+})
+
 test('`sysix` without a command, or with an unknown one, prints usage and fails', (t) => {
   for (const args of [[], ['frobnicate'], ['info', '--yaml']]) {
     const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' })

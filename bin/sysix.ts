@@ -3,7 +3,8 @@
 
 import { writeSync } from 'node:fs'
 
-import { info, type SysixInfo } from '../index'
+import type { SysixInfo } from '../index'
+import { NO_BINDING } from '../lib/loader'
 import { packageJson } from '../lib/package'
 
 const USAGE = `Usage: sysix <command>
@@ -133,6 +134,17 @@ export function main(args: string[]): number {
   const unknown = rest.find((option) => option !== '--json')
   if (unknown !== undefined) {
     return usageError(`unknown option '${unknown}' for info`)
+  }
+  let info: () => SysixInfo
+  try {
+    // Loaded only here, so that help and the version need no binding.
+    info = (require('../index') as typeof import('../index')).info
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== NO_BINDING) {
+      throw error
+    }
+    print(`sysix: ${(error as Error).message}`, 2)
+    return 1
   }
   const report = info()
   print(rest.length > 0 ? JSON.stringify(report, null, 2) : format(report))

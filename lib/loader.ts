@@ -125,12 +125,24 @@ export function currentHost(): Host {
   }
 }
 
+/** The `code` of every error the loader throws: no usable binding was found. */
+export const NO_BINDING = 'ERR_SYSIX_NO_BINDING'
+
 /**
- * Loads sysix's native binding for `host`, or throws one error that names
- * the platform, every place tried and what to do. `root` is the package's
- * directory, where local builds and platform packages are looked for.
+ * Loads sysix's native binding for `host`, or throws one error (its `code`
+ * {@link NO_BINDING}) that names the platform, every place tried and what
+ * to do. `root` is the package's directory, where local builds and
+ * platform packages are looked for.
  */
 export function loadBinding(pkg: PackageJson, host: Host = currentHost(), root: string = PACKAGE_ROOT): typeof Binding {
+  try {
+    return findBinding(pkg, host, root)
+  } catch (error) {
+    throw Object.assign(error as Error, { code: NO_BINDING })
+  }
+}
+
+function findBinding(pkg: PackageJson, host: Host, root: string): typeof Binding {
   const explicit = process.env.SYSIX_NATIVE_PATH
   if (explicit !== undefined && explicit !== '') {
     return loadExplicit(explicit, pkg)

@@ -76,6 +76,17 @@ impl Interrupted<Errno> {
     }
 }
 
+impl<E> Interrupted<E> {
+    /// The same interruption, a failure's error changed by `f`.
+    pub fn map<F>(self, f: impl FnOnce(E) -> F) -> Interrupted<F> {
+        match self {
+            Interrupted::Cancelled => Interrupted::Cancelled,
+            Interrupted::Closed => Interrupted::Closed,
+            Interrupted::Failed(error) => Interrupted::Failed(f(error)),
+        }
+    }
+}
+
 /// What a wait ended by the close of its descriptor fails with.
 pub fn closed(syscall: &'static str) -> crate::Error {
     crate::Error::new(Errno::BADF, syscall)

@@ -9,7 +9,7 @@
 
 use std::os::fd::{AsRawFd, BorrowedFd};
 
-use rustix::fs::FlockOperation;
+use rustix::fs::{FlockOperation, OFlags};
 use rustix::io::Errno;
 
 use crate::error::{Error, Result};
@@ -48,7 +48,7 @@ pub fn flock(fd: BorrowedFd<'_>, lock: Flock, wait: bool) -> Result<()> {
     loop {
         match rustix::fs::flock(fd, lock.operation(wait)) {
             Err(Errno::INTR) => continue,
-            other => return other.map_err(|errno| Error::new(errno, "flock")),
+            other => return other.map_err(|errno| explained(fd, None, Error::new(errno, "flock"))),
         }
     }
 }
@@ -57,7 +57,34 @@ pub fn flock(fd: BorrowedFd<'_>, lock: Flock, wait: bool) -> Result<()> {
 pub fn flock_wait(fd: BorrowedFd<'_>, lock: Flock, cancel: &Cancel) -> Waited<()> {
     cancel
         .retry(|mode| rustix::fs::flock(fd, lock.operation(mode == Mode::Block)))
-        .map_err(|interrupted| interrupted.named("flock"))
+        .map_err(|interrupted| {
+            interrupted
+                .named("flock")
+                .map(|error| explained(fd, None, error))
+        })
+}
+
+/// `error`, saying why when it is the `EBADF` of a descriptor whose access
+/// mode cannot take the lock (`kind`, for a byte-range lock): the one cause
+/// of `EBADF` an open descriptor can have here.
+fn explained(fd: BorrowedFd<'_>, kind: Option<RangeLock>, error: Error) -> Error {
+    if error.errno != Errno::BADF {
+        return error;
+    }
+    let Ok(flags) = rustix::fs::fcntl_getfl(fd) else {
+        return error;
+    };
+    let access = flags & OFlags::RWMODE;
+    if flags.contains(OFlags::PATH) {
+        error
+            .because("an O_PATH descriptor cannot take locks: open the file for reading or writing")
+    } else if kind == Some(RangeLock::Write) && access == OFlags::RDONLY {
+        error.because("a write lock needs a descriptor open for writing, and this one is read-only: open the file with O_RDWR")
+    } else if kind == Some(RangeLock::Read) && access == OFlags::WRONLY {
+        error.because("a read lock needs a descriptor open for reading, and this one is write-only: open the file with O_RDWR")
+    } else {
+        error
+    }
 }
 
 /// The kind of a byte-range lock.
@@ -183,7 +210,9 @@ pub fn lock_range(fd: BorrowedFd<'_>, kind: RangeLock, range: Range, wait: bool)
     loop {
         match ofd_fcntl(fd, command, &mut lock) {
             Err(Errno::INTR) => continue,
-            other => return other.map_err(|errno| Error::new(errno, "fcntl")),
+            other => {
+                return other.map_err(|errno| explained(fd, Some(kind), Error::new(errno, "fcntl")))
+            }
         }
     }
 }
@@ -206,7 +235,11 @@ pub fn lock_range_wait(
             };
             ofd_fcntl(fd, command, &mut lock.clone())
         })
-        .map_err(|interrupted| interrupted.named("fcntl"))
+        .map_err(|interrupted| {
+            interrupted
+                .named("fcntl")
+                .map(|error| explained(fd, Some(kind), error))
+        })
 }
 
 /// `fcntl(fd, F_OFD_GETLK, { kind, range })`—The first lock that would stop
@@ -317,5 +350,35 @@ mod tests {
         .unwrap();
         lock_range(file.as_fd(), RangeLock::Unlock, range, false).unwrap();
         lock_range(other.as_fd(), RangeLock::Write, range, false).unwrap();
+    }
+
+    /// The `EBADF` of a lock the descriptor's access mode cannot take says so.
+    #[test]
+    fn locks_the_access_mode_refuses_say_why() {
+        let file = temp_file("access");
+        let magic = format!("/proc/self/fd/{}", file.as_raw_fd());
+        let reader = std::fs::File::open(&magic).unwrap();
+        let writer = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&magic)
+            .unwrap();
+        let range = Range {
+            start: 0,
+            length: 1,
+        };
+        let error = lock_range(reader.as_fd(), RangeLock::Write, range, false).unwrap_err();
+        assert_eq!((error.errno, error.syscall), (Errno::BADF, "fcntl"));
+        assert!(
+            error
+                .to_string()
+                .contains("read-only: open the file with O_RDWR"),
+            "{error}"
+        );
+        let error = lock_range(writer.as_fd(), RangeLock::Read, range, false).unwrap_err();
+        assert!(error.to_string().contains("write-only"), "{error}");
+        let path = rustix::fs::open(&magic, OFlags::PATH, rustix::fs::Mode::empty()).unwrap();
+        let error = flock(path.as_fd(), Flock::Exclusive, false).unwrap_err();
+        assert!(error.to_string().contains("O_PATH"), "{error}");
+        lock_range(reader.as_fd(), RangeLock::Read, range, false).unwrap();
     }
 }
