@@ -4,7 +4,7 @@
 // CommonJS, ESM, TypeScript and its CLI.
 
 import { execFileSync, spawnSync } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { delimiter, join } from 'node:path'
 
 import test from 'ava'
@@ -43,7 +43,8 @@ function pathWithoutRust(mirrorRoot: string): string {
 
 // Packs once for every test in this file (the packing itself is the first test's subject).
 const packed = (() => {
-  const result = spawnSync(process.execPath, [join(ROOT, 'scripts', 'pack.mjs'), PLATFORM], { encoding: 'utf8' })
+  // --local: this machine's build (npm run build) needs the host's glibc.
+  const result = spawnSync(process.execPath, [join(ROOT, 'scripts', 'pack.mjs'), '--local', PLATFORM], { encoding: 'utf8' })
   const tarballs = result.stdout
     .trim()
     .split('\n')
@@ -73,9 +74,67 @@ test.serial('npm run pack makes the main package and the platform package', (t) 
   t.is(published.optionalDependencies?.[`sysix-${PLATFORM}`], manifest.version, 'the platform package at the same version')
 
   const platform = execFileSync('tar', ['-tzf', packed.tarballs[1]], { encoding: 'utf8' }).trim().split('\n').sort()
-  t.deepEqual(platform, ['package/README.md', 'package/package.json', `package/sysix.${PLATFORM}.node`])
+  t.deepEqual(platform, ['package/LICENSE', 'package/README.md', 'package/package.json', `package/sysix.${PLATFORM}.node`])
   const platformManifest = JSON.parse(execFileSync('tar', ['-xzOf', packed.tarballs[1], 'package/package.json'], { encoding: 'utf8' }))
   t.deepEqual([platformManifest.os, platformManifest.cpu, platformManifest.libc], [['linux'], ['x64'], ['glibc']])
+})
+
+test.serial('npm run pack refuses an addon that needs a newer glibc than its package promises (readelf says which)', (t) => {
+  const addon = join(ROOT, 'dist', `sysix.${PLATFORM}.node`)
+  const needed = execFileSync('readelf', ['-V', '-W', addon], { encoding: 'utf8' })
+    .match(/GLIBC_[\d.]+/g)
+    ?.map((v) => v.slice('GLIBC_'.length))
+    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
+    .pop()
+  const promised = /^\| x86_64 +\| `sysix-linux-x64-gnu` +\| ([\d.]+)/m.exec(readFileSync(join(ROOT, 'README.md'), 'utf8'))?.[1]
+  t.truthy(promised, 'the README promises a floor')
+  const result = spawnSync(process.execPath, [join(ROOT, 'scripts', 'pack.mjs'), PLATFORM], { encoding: 'utf8' })
+  if (needed !== undefined && promised !== undefined && needed.localeCompare(promised, 'en', { numeric: true }) > 0) {
+    t.is(result.status, 1)
+    t.regex(
+      result.stderr,
+      new RegExp(`needs glibc ${needed.replaceAll('.', '\\.')}, but sysix-${PLATFORM} promises 2\\.17: build it as a release is built`),
+    )
+    t.is(result.stdout, '', 'nothing packed')
+  } else {
+    t.is(result.status, 0, `a build within the floor (${needed}) packs: ${result.stderr}`)
+  }
+})
+
+test('every platform package declares its C library: npm skips it as an optional dependency on musl, installs it on glibc', (t) => {
+  for (const platform of readdirSync(join(ROOT, 'npm'))) {
+    const dir = tempDir(t)
+    const platformManifest = JSON.parse(readFileSync(join(ROOT, 'npm', platform, 'package.json'), 'utf8'))
+    t.deepEqual(platformManifest.libc, ['glibc'], platform)
+    const tarball = execFileSync('npm', ['pack', join(ROOT, 'npm', platform), '--pack-destination', dir, '--silent'], {
+      encoding: 'utf8',
+    }).trim()
+    writeFileSync(
+      join(dir, 'package.json'),
+      JSON.stringify({
+        name: 'consumer',
+        version: '1.0.0',
+        private: true,
+        optionalDependencies: { [platformManifest.name]: `file:./${tarball}` },
+      }),
+    )
+    const installed = (libc: string) => {
+      rmSync(join(dir, 'node_modules'), { recursive: true, force: true })
+      rmSync(join(dir, 'package-lock.json'), { force: true })
+      const install = spawnSync(
+        'npm',
+        ['install', '--os=linux', `--cpu=${platformManifest.cpu[0]}`, `--libc=${libc}`, '--no-audit', '--no-fund'],
+        {
+          cwd: dir,
+          encoding: 'utf8',
+        },
+      )
+      t.is(install.status, 0, install.stderr)
+      return existsSync(join(dir, 'node_modules', platformManifest.name))
+    }
+    t.false(installed('musl'), `${platform} skipped on musl`)
+    t.true(installed('glibc'), `${platform} installed on glibc`)
+  }
 })
 
 test.serial('a fresh project installs both with plain npm install, without warnings or a Rust toolchain, and uses sysix every way', (t) => {

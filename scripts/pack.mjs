@@ -9,12 +9,19 @@
 //                                       runs nothing: no install-script
 //                                       warning, no build)
 //   sysix-<platform>-<version>.tgz      one per platform whose addon is in
-//                                       dist/ (npm run build, build:cross),
-//                                       copied into npm/<platform>/, whose
-//                                       manifest the napi-rs CLI writes
-//                                       (npm run platforms)
+//                                       dist/ (npm run build:cross), with
+//                                       npm/<platform>/'s manifest (which
+//                                       the napi-rs CLI writes: npm run
+//                                       platforms) and README, and LICENSE
 //
-//   node scripts/pack.mjs [platform...]   only those platforms (linux-x64-gnu, ...)
+//   node scripts/pack.mjs [--local] [platform...]
+//
+// Only the platforms named (linux-x64-gnu, ...), if any. An addon that needs
+// a newer glibc than its package promises (scripts/cross/targets.mjs'
+// `glibc`, the README's platforms table) is refused: a host `npm run build`
+// links against the host's glibc (2.34 on Debian 12), a release build
+// (`npm run build:cross`, zig) against the promised floor. `--local` packs
+// it anyway, for tests on this machine: such a tarball is not a release.
 //
 // The checkout's own package.json keeps `prepare` (so `npm install` in a
 // clone builds the addon from source); the staged manifest drops it. The
@@ -24,6 +31,9 @@ import { execFileSync } from 'node:child_process'
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+
+import { compareVersions, glibcFloor, readElf } from './cross/elf.mjs'
+import { shippedTargets } from './cross/targets.mjs'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const OUT = join(ROOT, 'target', 'pack')
@@ -69,8 +79,40 @@ function pack(dir) {
   return join(OUT, filename)
 }
 
+/**
+ * Refuses `addon` if it needs a newer glibc than the package of `platform`
+ * promises, unless `local`.
+ */
+function checkGlibc(platform, addon, local) {
+  const target = shippedTargets().find((t) => t.platform === platform)
+  const floor = glibcFloor(readElf(addon))
+  if (!local && target?.glibc && floor !== null && compareVersions(floor, target.glibc) > 0) {
+    throw new Error(
+      `${addon} needs glibc ${floor}, but ${manifest.name}-${platform} promises ${target.glibc}: ` +
+        `build it as a release is built (npm run build:cross -- ${target.triple}), ` +
+        'or pass --local to pack it for this machine only',
+    )
+  }
+}
+
+/** Stages a platform package (its manifest and README, LICENSE, the addon) and packs it. */
+function packPlatform(platform) {
+  const addon = `${manifest.napi.binaryName}.${platform}.node`
+  const stage = join(STAGE, `${manifest.name}-${platform}`)
+  rmSync(stage, { recursive: true, force: true })
+  mkdirSync(stage, { recursive: true })
+  for (const file of ['package.json', 'README.md']) {
+    copyFileSync(join(ROOT, 'npm', platform, file), join(stage, file))
+  }
+  copyFileSync(join(ROOT, 'LICENSE'), join(stage, 'LICENSE'))
+  copyFileSync(join(ROOT, 'dist', addon), join(stage, addon))
+  return pack(stage)
+}
+
 async function main() {
-  const wanted = process.argv.slice(2)
+  const args = process.argv.slice(2)
+  const local = args.includes('--local')
+  const wanted = args.filter((arg) => arg !== '--local')
   const built = builtPlatforms()
   const platforms = wanted.length === 0 ? built : wanted
   for (const platform of platforms) {
@@ -79,20 +121,22 @@ async function main() {
     }
   }
   mkdirSync(OUT, { recursive: true })
-  // Each platform package gets its addon. (The napi-rs CLI's `artifacts`
-  // does this too, but insists on every target and also writes binaries
-  // into the package root, which this package's loader does not use.)
+  // Checked first, so that a refusal packs nothing.
   for (const platform of platforms) {
-    const addon = `${manifest.napi.binaryName}.${platform}.node`
-    copyFileSync(join(ROOT, 'dist', addon), join(ROOT, 'npm', platform, addon))
+    checkGlibc(platform, join(ROOT, 'dist', `${manifest.napi.binaryName}.${platform}.node`), local)
   }
   const tarballs = [packMain()]
   for (const platform of platforms) {
-    tarballs.push(pack(join(ROOT, 'npm', platform)))
+    tarballs.push(packPlatform(platform))
   }
   for (const tarball of tarballs) {
     console.log(tarball)
   }
 }
 
-await main()
+try {
+  await main()
+} catch (error) {
+  console.error(`pack: ${error.message}`)
+  process.exitCode = 1
+}

@@ -4,7 +4,12 @@
 // the one list of targets. Both are committed; `npm run lint` fails when they
 // are stale.
 //
-//   npm/<platform>/package.json   written by the napi-rs CLI (`napi create-npm-dirs`)
+//   npm/<platform>/package.json   written by the napi-rs CLI (`napi create-npm-dirs`),
+//                                 with `libc` set from the ABI for every target
+//                                 (the CLI sets it only for an ABI of exactly
+//                                 `gnu` or `musl`, so npm would install the
+//                                 armv7 `gnueabihf` and mips64el `gnuabi64`
+//                                 ones on musl)
 //   optionalDependencies          one `sysix-<platform>` per target at this
 //                                 version, named by the CLI's own target table
 //                                 (`readNapiConfig`), as `napi pre-publish` writes
@@ -23,6 +28,19 @@ const manifest = join(ROOT, 'package.json')
 execFileSync(join(ROOT, 'node_modules', '.bin', 'napi'), ['create-npm-dirs'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] })
 
 const { targets, packageName } = await readNapiConfig(manifest)
+for (const target of targets) {
+  const file = join(ROOT, 'npm', target.platformArchABI, 'package.json')
+  const text = readFileSync(file, 'utf8')
+  const platform = JSON.parse(text)
+  const libc = target.abi?.startsWith('gnu') ? ['glibc'] : target.abi?.startsWith('musl') ? ['musl'] : undefined
+  if (libc !== undefined) {
+    platform.libc = libc
+  }
+  const updated = `${JSON.stringify(platform, null, 2)}\n`
+  if (updated !== text) {
+    writeFileSync(file, updated)
+  }
+}
 const text = readFileSync(manifest, 'utf8')
 const pkg = JSON.parse(text)
 // Sorted by name, as npm itself writes dependencies back when it installs.

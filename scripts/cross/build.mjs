@@ -35,7 +35,7 @@ import { log, run, seconds } from './tools.mjs'
 function buildWithZig(t, bin) {
   const { env, args } = cargoSetup(t)
   // zig targets glibc by a suffix on the triple; musl needs none.
-  const zigTarget = t.zigGlibc === null ? t.triple : `${t.triple}.${t.zigGlibc}`
+  const zigTarget = t.glibc === null ? t.triple : `${t.triple}.${t.glibc}`
   const start = performance.now()
   run('cargo', ['zigbuild', '--release', '-p', 'sysix-node', '--target', zigTarget, ...args], {
     cwd: packageRoot(),

