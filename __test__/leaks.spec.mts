@@ -43,6 +43,7 @@ test.serial('an OwnedFd dropped unclosed is closed on GC with a warning', async 
   const ours = warnings.filter((w) => (w as Error & { code?: string }).code === 'SYSIX_UNCLOSED_FD')
   t.is(ours.length, 2)
   t.regex(ours[0].message, /^Closing file descriptor \d+ on garbage collection$/)
+  t.regex((ours[0] as Error & { detail?: string }).detail ?? '', /^An OwnedFd was garbage-collected while still open\./)
 })
 
 test.serial('a closed OwnedFd is never closed again by GC, even after its number is reused', async (t) => {

@@ -317,6 +317,12 @@ test('`sysix info` prints what sysix and real tools see', (t) => {
   )
 })
 
+test('`sysix info` counts one CPU as one CPU (taskset -c 0)', (t) => {
+  const text = execFileSync('taskset', ['-c', '0', process.execPath, CLI, 'info'], { encoding: 'utf8' })
+  t.regex(text, /^ {2}affinity +0 \(1 CPU\)$/m)
+  t.regex(text, /^cpus +1 usable/m)
+})
+
 test('`sysix info --json` matches info() and the system', (t) => {
   const report = JSON.parse(node([CLI, 'info', '--json'], ROOT)) as sysix.SysixInfo
   const direct = sysix.info()

@@ -96,6 +96,25 @@ test('the README has runnable examples, one or more under each sysix/fs heading'
   }
 })
 
+test("every link to a section (#anchor) names one of the README's headings, as GitHub makes their anchors", (t) => {
+  // GitHub's anchors: lower case, punctuation but `-` and `_` dropped, spaces as `-`.
+  const slug = (title: string) =>
+    title
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .replace(/\s/g, '-')
+  const anchors = new Set(
+    README.split('\n')
+      .filter((line) => /^#{1,6} /.test(line))
+      .map((line) => slug(line.replace(/^#+ +/, '').trim())),
+  )
+  const links = [...README.matchAll(/\]\(#([^)]+)\)/g)].map((m) => m[1])
+  t.true(links.length >= 10, 'the task index links to its examples')
+  for (const link of links) {
+    t.true(anchors.has(link), `#${link} is a heading`)
+  }
+})
+
 test('fencedBlocks finds indented blocks and ignores headings inside blocks', (t) => {
   const blocks = fencedBlocks('# A\n```sh\n# not a heading\n```\n- item\n\n  ```js\n  x()\n  ```\n## B\n````js\n```\n````\n')
   t.deepEqual(

@@ -45,6 +45,11 @@ function bytes(n: number | null): string {
   return `${n} ${units[unit]}`
 }
 
+/** `1 CPU`, `2 CPUs`, `1.5 CPUs`. */
+function cpus(n: number): string {
+  return `${n} ${n === 1 ? 'CPU' : 'CPUs'}`
+}
+
 function limit(n: number | null): string {
   return n === null ? 'unlimited' : String(n)
 }
@@ -57,7 +62,7 @@ function yesNo(flag: boolean): string {
 export function format(report: SysixInfo): string {
   const { runtime, kernel, cpu, openFiles, pipe, cwd } = report
   const quota = cpu.quota
-    ? `${cpu.quota.cpus} CPUs (${cpu.quota.quotaUs} of every ${cpu.quota.periodUs} µs, cgroup v${cpu.quota.version} ${cpu.quota.cgroup})`
+    ? `${cpus(cpu.quota.cpus)} (${cpu.quota.quotaUs} of every ${cpu.quota.periodUs} µs, cgroup v${cpu.quota.version} ${cpu.quota.cgroup})`
     : 'none'
   const filesystem = cwd
     ? [
@@ -72,7 +77,7 @@ export function format(report: SysixInfo): string {
     `kernel          ${kernel.name} ${kernel.release} ${kernel.machine}`,
     `cpus            ${cpu.count} usable (cpuCount)`,
     `  physical      ${cpu.physical} cores`,
-    `  affinity      ${cpuList(cpu.affinity)} (${cpu.affinity.length} CPUs)`,
+    `  affinity      ${cpuList(cpu.affinity)} (${cpus(cpu.affinity.length)})`,
     `  cgroup quota  ${quota}`,
     `  node          os.cpus().length ${cpu.nodeCpus}, os.availableParallelism() ${cpu.nodeAvailableParallelism}`,
     `open files      ${limit(openFiles.soft)} (hard limit ${limit(openFiles.hard)})`,

@@ -7,9 +7,11 @@ export type { CpuQuota }
 
 /**
  * The number of CPUs this process may really use: the CPUs in its affinity
- * mask (`taskset`, `sched_setaffinity`), capped by the cgroup v1 or v2 CPU
- * quota of its cgroup (a container's `--cpus`), a fractional quota rounded
- * up; at least 1. Size thread pools with this.
+ * mask (`taskset`, `sched_setaffinity`), capped by the tightest cgroup v1 or
+ * v2 CPU quota over it ({@link cpuQuota}: its own cgroup's, a container's
+ * `--cpus`, or an ancestor's, a Kubernetes pod's), a fractional quota
+ * rounded up; at least 1. The quota is read once per process, the affinity
+ * mask on every call. Size thread pools with this.
  *
  * `os.cpus().length` counts every CPU of the machine, and
  * `os.availableParallelism()` applies the quota only on Node versions whose

@@ -86,7 +86,7 @@ function registryFor(kind: string): FinalizationRegistry<Registration> {
       process.emitWarning(`Closing file descriptor ${registration.fd} on garbage collection`, {
         type: 'Warning',
         code: 'SYSIX_UNCLOSED_FD',
-        detail: `A ${kind} was garbage-collected while still open. Call close(), or declare it with \`using\`, to release it promptly.`,
+        detail: `${/^[AEIOU]/.test(kind) ? 'An' : 'A'} ${kind} was garbage-collected while still open. Call close(), or declare it with \`using\`, to release it promptly.`,
       })
     })
     unclosed.set(kind, registry)
