@@ -109,7 +109,10 @@ test('addSeals refused for other causes says which: a read-only descriptor, a fi
   t.regex(t.throws(() => addSeals(reader, ['grow']))?.message ?? '', /^E(PERM|INVAL): .*only a memfd/)
   const mapper = spawn(
     'python3',
-    ['-c', 'import mmap, sys, time; m = mmap.mmap(0, 4096, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE); print("mapped", flush=True); time.sleep(60)'],
+    [
+      '-c',
+      'import mmap, sys, time; m = mmap.mmap(0, 4096, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE); print("mapped", flush=True); time.sleep(60)',
+    ],
     { stdio: [fd.fd, 'pipe', 'inherit'] },
   )
   t.teardown(() => mapper.kill('SIGKILL'))

@@ -26,6 +26,15 @@ export const ROOT = (() => {
   throw new Error('the tests must run inside the sysix package')
 })()
 
+/**
+ * How long a call that must not wait may take, in ms: what "at once" means
+ * in the tests. A wait that ends at once (a woken thread, a refused call)
+ * ends far within it even with both cores busy, under qemu, or behind a
+ * libuv threadpool full of other tests' work; one that does not ends only
+ * at its timeout, or never (which the test's own timeout catches).
+ */
+export const AT_ONCE_MS = 5000
+
 /** The uid and gid of `nobody`, for tests of what an unprivileged user may do. */
 export const NOBODY = 65534
 

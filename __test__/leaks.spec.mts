@@ -117,17 +117,18 @@ test.serial('descriptors and memory return to baseline after long loops', async 
     await round()
   }
   const fdsBefore = openFdCount()
-  // Two windows of the same work: a leak grows memory in both, by the same
-  // amount; the allocator's occasional one-off growth (a new arena) shows
-  // in one window only. Native memory is RSS less the JavaScript heap's
-  // reservation, which V8 grows and keeps as it sees fit (Node 26 by tens
-  // of MiB while the live heap stays flat); the live heap is `heapUsed`.
+  // Three windows of the same work: a leak grows memory in every one, by
+  // the same amount; a one-off growth (a new allocator arena, qemu's cache
+  // of translated code when emulated) shows in one window only. Native
+  // memory is RSS less the JavaScript heap's reservation, which V8 grows and
+  // keeps as it sees fit (Node 26 by tens of MiB while the live heap stays
+  // flat); the live heap is `heapUsed`.
   const sample = () => {
     const { rss, heapTotal, heapUsed } = process.memoryUsage()
     return { native: rss - heapTotal, heap: heapUsed }
   }
   const samples = [sample()]
-  for (let window = 0; window < 2; window++) {
+  for (let window = 0; window < 3; window++) {
     for (let i = 0; i < 4; i++) {
       await round()
     }
@@ -136,11 +137,12 @@ test.serial('descriptors and memory return to baseline after long loops', async 
   t.is(openFdCount(), fdsBefore)
   const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`
   for (const kind of ['native', 'heap'] as const) {
-    const growth = [samples[1][kind] - samples[0][kind], samples[2][kind] - samples[1][kind]]
-    t.log(`${kind} memory changed by ${growth.map(mib).join(' and ')} over two windows of ${4 * loops} iterations`)
-    // 4 MiB over 40,000 iterations: a leak of about 100 bytes per iteration.
-    t.true(Math.min(...growth) < 4 * 1024 * 1024, `${kind} memory grew in both windows: ${growth.map(mib).join(', ')}`)
-    t.true(growth[0] + growth[1] < 16 * 1024 * 1024, `${kind} memory grew by ${mib(growth[0] + growth[1])}`)
+    const growth = samples.slice(1).map((after, i) => after[kind] - samples[i][kind])
+    t.log(`${kind} memory changed by ${growth.map(mib).join(', ')} over three windows of ${4 * loops} iterations`)
+    // 4 MiB over 40,000 iterations: a leak of about 100 bytes per iteration
+    // would pass that in every window; at most one may.
+    const grown = growth.filter((bytes) => bytes >= 4 * 1024 * 1024)
+    t.true(grown.length <= 1, `${kind} memory grew in ${grown.length} of three windows: ${growth.map(mib).join(', ')}`)
   }
 })
 

@@ -50,6 +50,13 @@ function fencedBlocks(markdown: string): Block[] {
 }
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8')
+
+/**
+ * How long one example may run: seconds natively, but an example that
+ * starts a second Node takes a minute or more under qemu (each Node starts
+ * in seconds there). One that hangs is still caught.
+ */
+const EXAMPLE_TIMEOUT_MS = 5 * 60_000
 const EXAMPLES = fencedBlocks(README).filter((block) => block.lang === 'js')
 
 /** Node's notes on experimental features, which are no failure of an example. */
@@ -67,7 +74,7 @@ function run(
   env: NodeJS.ProcessEnv,
 ): Promise<{ status: number | null; signal: string | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [file], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 })
+    const child = spawn(process.execPath, [file], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: EXAMPLE_TIMEOUT_MS })
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {

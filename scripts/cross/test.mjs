@@ -35,7 +35,7 @@ import { check } from './check.mjs'
 import { debianNode } from './debian.mjs'
 import { cargoTestSetup } from './cargo.mjs'
 import { packageRoot, sourceLabel } from './source.mjs'
-import { ROOT, targetFromArgv } from './targets.mjs'
+import { ROOT, target, targetFromArgv } from './targets.mjs'
 import { aptInstall, aptInstallBackports, capture, installedVersion, log, run, runTee, seconds } from './tools.mjs'
 
 /** Where the TAP and cargo logs go, with the records all.mjs reads. */
@@ -248,6 +248,18 @@ function probeSucceeds(node, env, probe) {
 }
 
 /**
+ * The environment that lets this machine's Node load the package under
+ * test: none when its dist/ holds a host build; for a snapshot
+ * (SYSIX_CROSS_REF), whose dist/ holds only the cross build, the working
+ * tree's host build through SYSIX_NATIVE_PATH.
+ */
+function hostBinding() {
+  const addon = `sysix.${target('x86_64-unknown-linux-gnu').platform}.node`
+  if (existsSync(join(packageRoot(), 'dist', addon)) || !existsSync(join(ROOT, 'dist', addon))) return {}
+  return { SYSIX_NATIVE_PATH: join(ROOT, 'dist', addon) }
+}
+
+/**
  * Moves the failures that QEMU_LIMITS explains, with a confirming probe,
  * from `result.failures` to `result.qemu` (title and reason).
  */
@@ -258,7 +270,7 @@ function explainQemuFailures(result, node, env) {
     const limit = QEMU_LIMITS.find((entry) => entry.tests.some((re) => re.test(title)))
     if (limit === undefined) continue
     if (!confirmed.has(limit)) {
-      const native = probeSucceeds(process.execPath, {}, limit.probe)
+      const native = probeSucceeds(process.execPath, hostBinding(), limit.probe)
       const emulated = probeSucceeds(node, env, limit.probe)
       confirmed.set(limit, native && !emulated)
       const why = !native

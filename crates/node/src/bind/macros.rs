@@ -170,9 +170,21 @@ macro_rules! bindings {
         }),*]
     };
 
-    (@entry [$($doc:expr)*] $form:expr, $name:ident, $display:expr, $callback:expr, ($($arg:ident: $ty:ty),*) -> $out:ty) => {
+    (@export $name:ident $suffix:literal) => {{
+        // The name in camel case, NUL-terminated, made by the compiler: a
+        // literal in the addon (which scripts/cross/check.mjs looks for on
+        // targets no Node here can load) that registration passes as is.
+        const BYTES: [u8; $crate::bind::table::export_len(stringify!($name), $suffix)] =
+            $crate::bind::table::export_bytes(stringify!($name), $suffix);
+        match ::std::ffi::CStr::from_bytes_with_nul(&BYTES) {
+            Ok(name) => name,
+            Err(_) => panic!("an export name holds a NUL"),
+        }
+    }};
+
+    (@entry [$($doc:expr)*] $form:expr, $suffix:literal, $name:ident, $display:expr, $callback:expr, ($($arg:ident: $ty:ty),*) -> $out:ty) => {
         $crate::bind::Binding {
-            name: stringify!($name),
+            export: $crate::bindings!(@export $name $suffix),
             display: $display,
             form: $form,
             callback: $callback,
@@ -184,20 +196,20 @@ macro_rules! bindings {
 
     (@table [$($doc:expr)*] pair $name:ident [$($display:literal)?] ($($arg:ident: $ty:ty),*) -> $out:ty) => {
         &[
-            $crate::bindings!(@entry [$($doc)*] $crate::bind::Form::PairSync, $name, $crate::bindings!(@display $($display)?), entry::sync_callback, ($($arg: $ty),*) -> $out),
-            $crate::bindings!(@entry [$($doc)*] $crate::bind::Form::PairPromise, $name, $crate::bindings!(@display $($display)?), entry::promise_callback, ($($arg: $ty),*) -> $out),
+            $crate::bindings!(@entry [$($doc)*] $crate::bind::Form::PairSync, "Sync", $name, $crate::bindings!(@display $($display)?), entry::sync_callback, ($($arg: $ty),*) -> $out),
+            $crate::bindings!(@entry [$($doc)*] $crate::bind::Form::PairPromise, "", $name, $crate::bindings!(@display $($display)?), entry::promise_callback, ($($arg: $ty),*) -> $out),
         ]
     };
 
     (@table [$($doc:expr)*] promise $name:ident [$($display:literal)?] ($($arg:ident: $ty:ty),*) -> $out:ty) => {
-        &[$crate::bindings!(@entry [$($doc)*] $crate::bind::Form::Promise, $name, $crate::bindings!(@display $($display)?), entry::promise_callback, ($($arg: $ty),*) -> $out)]
+        &[$crate::bindings!(@entry [$($doc)*] $crate::bind::Form::Promise, "", $name, $crate::bindings!(@display $($display)?), entry::promise_callback, ($($arg: $ty),*) -> $out)]
     };
 
     (@table [$($doc:expr)*] sync $name:ident [$($display:literal)?] ($($arg:ident: $ty:ty),*) -> $out:ty) => {
-        &[$crate::bindings!(@entry [$($doc)*] $crate::bind::Form::Sync, $name, $crate::bindings!(@display $($display)?), entry::sync_callback, ($($arg: $ty),*) -> $out)]
+        &[$crate::bindings!(@entry [$($doc)*] $crate::bind::Form::Sync, "", $name, $crate::bindings!(@display $($display)?), entry::sync_callback, ($($arg: $ty),*) -> $out)]
     };
 
     (@table [$($doc:expr)*] wait $name:ident [$($display:literal)?] ($($arg:ident: $ty:ty),*) -> $out:ty) => {
-        &[$crate::bindings!(@entry [$($doc)*] $crate::bind::Form::Wait, $name, $crate::bindings!(@display $($display)?), entry::wait_callback, ($($arg: $ty,)* wait_id: $crate::arg::WaitId) -> $out)]
+        &[$crate::bindings!(@entry [$($doc)*] $crate::bind::Form::Wait, "", $name, $crate::bindings!(@display $($display)?), entry::wait_callback, ($($arg: $ty,)* wait_id: $crate::arg::WaitId) -> $out)]
     };
 }

@@ -1,7 +1,7 @@
 //! The table of every export, and their registration.
 
 use std::borrow::Cow;
-use std::ffi::CString;
+use std::ffi::CStr;
 use std::ptr;
 
 use napi::bindgen_prelude::Object;
@@ -51,8 +51,9 @@ pub(crate) struct Param {
 
 /// One export of the binding, as `bindings!` records it.
 pub(crate) struct Binding {
-    /// The call's name, in snake case (a pair's, without `_sync`).
-    pub(crate) name: &'static str,
+    /// The name it is exported as: the Rust name in camel case, `Sync`
+    /// after a pair's synchronous form ([`export_bytes`]).
+    pub(crate) export: &'static CStr,
     /// The name its errors use, when it is not the export's (`Root.open`).
     pub(crate) display: Option<&'static str>,
     /// Which form it is.
@@ -65,6 +66,48 @@ pub(crate) struct Binding {
     pub(crate) returns: fn() -> Cow<'static, str>,
     /// Its documentation.
     pub(crate) doc: &'static str,
+}
+
+/// The length of [`export_bytes`]`(snake, suffix)`.
+pub(crate) const fn export_len(snake: &str, suffix: &str) -> usize {
+    let bytes = snake.as_bytes();
+    let (mut i, mut len) = (0, 0);
+    while i < bytes.len() {
+        if bytes[i] != b'_' {
+            len += 1;
+        }
+        i += 1;
+    }
+    len + suffix.len() + 1
+}
+
+/// `snake_case` as `camelCase`, then `suffix` and a NUL: an export's name,
+/// made at compile time. `N` is [`export_len`]`(snake, suffix)`.
+pub(crate) const fn export_bytes<const N: usize>(snake: &str, suffix: &str) -> [u8; N] {
+    let mut out = [0; N];
+    let (snake, suffix) = (snake.as_bytes(), suffix.as_bytes());
+    let (mut i, mut at, mut upper) = (0, 0, false);
+    while i < snake.len() {
+        if snake[i] == b'_' {
+            upper = true;
+        } else {
+            out[at] = if upper {
+                snake[i].to_ascii_uppercase()
+            } else {
+                snake[i]
+            };
+            upper = false;
+            at += 1;
+        }
+        i += 1;
+    }
+    let mut j = 0;
+    while j < suffix.len() {
+        out[at] = suffix[j];
+        at += 1;
+        j += 1;
+    }
+    out
 }
 
 /// `snake_case` in `camelCase`.
@@ -86,12 +129,9 @@ pub(crate) fn camel(snake: &str) -> String {
 
 impl Binding {
     /// The name it is exported as.
-    pub(crate) fn export_name(&self) -> String {
-        let name = camel(self.name);
-        match self.form {
-            Form::PairSync => format!("{name}Sync"),
-            _ => name,
-        }
+    pub(crate) fn export_name(&self) -> &'static str {
+        // Made from an identifier: ASCII.
+        self.export.to_str().unwrap_or_default()
     }
 
     /// The name its errors use.
@@ -99,7 +139,7 @@ impl Binding {
         match (self.display, self.form) {
             (Some(display), Form::PairSync) => format!("{display}Sync"),
             (Some(display), _) => display.to_owned(),
-            (None, _) => self.export_name(),
+            (None, _) => self.export_name().to_owned(),
         }
     }
 }
@@ -140,8 +180,7 @@ pub(crate) fn all() -> impl Iterator<Item = &'static Binding> {
 /// Defines every export on `exports`.
 pub(crate) fn register(env: &Env, exports: &Object) -> napi::Result<()> {
     for binding in all() {
-        let name = CString::new(binding.export_name())
-            .map_err(|_| napi::Error::from_reason("a NUL in an export name"))?;
+        let name = binding.export;
         let mut function = ptr::null_mut();
         // SAFETY: `env` is the module's environment, `name` a C string of
         // the length given, and `callback` a Node-API callback.
@@ -149,7 +188,7 @@ pub(crate) fn register(env: &Env, exports: &Object) -> napi::Result<()> {
             sys::napi_create_function(
                 env.raw(),
                 name.as_ptr(),
-                name.as_bytes().len() as isize,
+                name.count_bytes() as isize,
                 Some(binding.callback),
                 ptr::null_mut(),
                 &mut function,
@@ -218,7 +257,7 @@ crate::bindings! {
     sync binding_table() -> Vec<BindingInfo> {
         Ok(all()
             .map(|binding| BindingInfo {
-                name: binding.export_name(),
+                name: binding.export_name().to_owned(),
                 display: binding.display_name(),
                 form: binding.form.name().to_owned(),
                 params: binding
@@ -246,5 +285,23 @@ crate::bindings! {
                 names: names.iter().map(|n| (*n).to_owned()).collect(),
             })
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Export names made at compile time: camel case, the suffix, a NUL.
+    /// (That every export has a distinct name the JavaScript tests check,
+    /// on the loaded addon: this test binary cannot link Node-API.)
+    #[test]
+    fn export_names_are_camel_case_with_the_suffix() {
+        const SYNC: [u8; export_len("fs_constants", "Sync")] = export_bytes("fs_constants", "Sync");
+        assert_eq!(&SYNC, b"fsConstantsSync\0");
+        const PLAIN: [u8; export_len("pipe", "")] = export_bytes("pipe", "");
+        assert_eq!(&PLAIN, b"pipe\0");
+        const DIGITS: [u8; export_len("preadv2_at", "")] = export_bytes("preadv2_at", "");
+        assert_eq!(&DIGITS, b"preadv2At\0");
     }
 }
