@@ -47,21 +47,24 @@ function drain(fd: OwnedFd): InotifyEvent[] {
   return all
 }
 
-test('a non-blocking instance is close-on-exec and O_NONBLOCK, and reads no events at once; a blocking one is not O_NONBLOCK', (t) => {
-  using fd = inotifyInit({ nonBlocking: true })
-  t.true(fd instanceof OwnedFd)
-  t.is(fdFlags(fd.fd) & O_CLOEXEC, O_CLOEXEC)
-  t.is(fdFlags(fd.fd) & constants.O_NONBLOCK, constants.O_NONBLOCK)
-  const start = performance.now()
-  t.deepEqual(readInotifyEventsSync(fd), [])
-  // At once, not after a wait.
-  t.true(performance.now() - start < AT_ONCE_MS)
-  t.is(fionread(fd), 0)
-  using blocking = inotifyInit()
-  t.is(fdFlags(blocking.fd) & constants.O_NONBLOCK, 0)
-  t.is(fdFlags(blocking.fd) & O_CLOEXEC, O_CLOEXEC)
-  t.is(readlinkTarget(blocking.fd), 'anon_inode:inotify')
-})
+test.serial(
+  'a non-blocking instance is close-on-exec and O_NONBLOCK, and reads no events at once; a blocking one is not O_NONBLOCK',
+  (t) => {
+    using fd = inotifyInit({ nonBlocking: true })
+    t.true(fd instanceof OwnedFd)
+    t.is(fdFlags(fd.fd) & O_CLOEXEC, O_CLOEXEC)
+    t.is(fdFlags(fd.fd) & constants.O_NONBLOCK, constants.O_NONBLOCK)
+    const start = performance.now()
+    t.deepEqual(readInotifyEventsSync(fd), [])
+    // At once, not after a wait.
+    t.true(performance.now() - start < AT_ONCE_MS)
+    t.is(fionread(fd), 0)
+    using blocking = inotifyInit()
+    t.is(fdFlags(blocking.fd) & constants.O_NONBLOCK, 0)
+    t.is(fdFlags(blocking.fd) & O_CLOEXEC, O_CLOEXEC)
+    t.is(readlinkTarget(blocking.fd), 'anon_inode:inotify')
+  },
+)
 
 function readlinkTarget(fd: number): string {
   return tool('readlink', [`/proc/${process.pid}/fd/${fd}`]).trim()

@@ -74,7 +74,7 @@ test('flockSync: an exclusive lock shuts flock(1) out until unlocked; shared loc
   t.true(flockFree(path))
 })
 
-test('flockSync nonBlocking against a lock flock(1) holds: false at once, true once it is free', async (t) => {
+test.serial('flockSync nonBlocking against a lock flock(1) holds: false at once, true once it is free', async (t) => {
   const path = lockFile(t)
   const other = await flockHolder(t, path)
   using fd = openSync(path, 'r')
@@ -129,7 +129,7 @@ test.serial('16 waiting flocks leave the libuv threadpool free: fs.promises.read
   t.is(order.length, 16, 'each took it in turn once it was free')
 })
 
-test('a waiting flock gives up on its AbortSignal: AbortError with the reason, and no lock taken', async (t) => {
+test.serial('a waiting flock gives up on its AbortSignal: AbortError with the reason, and no lock taken', async (t) => {
   const path = lockFile(t)
   const other = await flockHolder(t, path)
   using fd = openSync(path, 'r')
@@ -309,7 +309,7 @@ test('a signal that is no AbortSignal is refused even when nothing would wait; g
   t.is(getLock(fd), null, 'no lock in the way: the defaults are a write lock over the whole file')
 })
 
-test('closing the descriptor ends a waiting flock or lock at once: EBADF, saying the descriptor was closed', async (t) => {
+test.serial('closing the descriptor ends a waiting flock or lock at once: EBADF, saying the descriptor was closed', async (t) => {
   const path = lockFile(t)
   const other = await flockHolder(t, path)
   const python = await lockfHolder(t, path, 0, 10)

@@ -113,35 +113,38 @@ for (const { name, options } of RESOLVERS) {
     t.true(read(proc, 'mounts').length > 0, '/proc/mounts (a link to self/mounts) too')
   })
 
-  test(`${name}: O_DIRECTORY is kept to the end: a file is never truncated, created or a FIFO opened where a directory is wanted`, async (t) => {
-    const { root } = tree(t)
-    writeFileSync(join(root, 'important'), 'keep me')
-    tool('mkfifo', [join(root, 'fifo')])
-    using r = Root.openSync(root, options)
-    const { O_RDWR, O_TRUNC, O_DIRECTORY, O_CREAT, O_WRONLY } = constants
-    t.is(
-      code(() => r.openSync('important', O_RDWR | O_TRUNC | O_DIRECTORY)),
-      'ENOTDIR',
-    )
-    t.is(readFileSync(join(root, 'important'), 'utf8'), 'keep me', 'not truncated')
-    t.is(
-      code(() => r.openSync('created', O_CREAT | O_DIRECTORY | O_WRONLY)),
-      'EINVAL',
-    )
-    t.false(existsSync(join(root, 'created')), 'nothing created')
-    // A listing of a FIFO fails at once, sync and Promise, instead of waiting for a writer forever.
-    const started = Date.now()
-    t.is(
-      code(() => r.readdirSync('fifo')),
-      'ENOTDIR',
-    )
-    await t.throwsAsync(r.readdir('fifo'), { code: 'ENOTDIR' })
-    t.is(
-      code(() => r.openRootSync('fifo')),
-      'ENOTDIR',
-    )
-    t.true(Date.now() - started < AT_ONCE_MS)
-  })
+  test.serial(
+    `${name}: O_DIRECTORY is kept to the end: a file is never truncated, created or a FIFO opened where a directory is wanted`,
+    async (t) => {
+      const { root } = tree(t)
+      writeFileSync(join(root, 'important'), 'keep me')
+      tool('mkfifo', [join(root, 'fifo')])
+      using r = Root.openSync(root, options)
+      const { O_RDWR, O_TRUNC, O_DIRECTORY, O_CREAT, O_WRONLY } = constants
+      t.is(
+        code(() => r.openSync('important', O_RDWR | O_TRUNC | O_DIRECTORY)),
+        'ENOTDIR',
+      )
+      t.is(readFileSync(join(root, 'important'), 'utf8'), 'keep me', 'not truncated')
+      t.is(
+        code(() => r.openSync('created', O_CREAT | O_DIRECTORY | O_WRONLY)),
+        'EINVAL',
+      )
+      t.false(existsSync(join(root, 'created')), 'nothing created')
+      // A listing of a FIFO fails at once, sync and Promise, instead of waiting for a writer forever.
+      const started = Date.now()
+      t.is(
+        code(() => r.readdirSync('fifo')),
+        'ENOTDIR',
+      )
+      await t.throwsAsync(r.readdir('fifo'), { code: 'ENOTDIR' })
+      t.is(
+        code(() => r.openRootSync('fifo')),
+        'ENOTDIR',
+      )
+      t.true(Date.now() - started < AT_ONCE_MS)
+    },
+  )
 
   test(`${name}: trailing slashes and dots as rmdir(2), unlink(2), rename(2) and lstat(2) take them`, (t) => {
     const { root } = tree(t)
@@ -471,10 +474,12 @@ for (const [answer, errno] of [
   })
 }
 
-test.serial('without /proc mounted (unshare, umount -R /proc, its submounts such as binfmt_misc too), Root#chmod and setFileTimes still work', (t) => {
-  const { root } = tree(t)
-  writeFileSync(join(root, 'f'), 'x')
-  const script = `
+test.serial(
+  'without /proc mounted (unshare, umount -R /proc, its submounts such as binfmt_misc too), Root#chmod and setFileTimes still work',
+  (t) => {
+    const { root } = tree(t)
+    writeFileSync(join(root, 'f'), 'x')
+    const script = `
     const fs = require('fs');
     const { Root } = require(${JSON.stringify(join(ROOT, 'dist', 'lib', 'fs'))});
     const out = { proc: fs.existsSync('/proc/self') };
@@ -486,12 +491,13 @@ test.serial('without /proc mounted (unshare, umount -R /proc, its submounts such
       r.close();
     }
     console.log(JSON.stringify(out));`
-  const result = spawnSync('unshare', ['-m', 'sh', '-c', 'umount -R /proc && exec "$0" -e "$1"', process.execPath, script], {
-    encoding: 'utf8',
-  })
-  t.is(result.status, 0, result.stderr)
-  const out = JSON.parse(result.stdout)
-  t.false(out.proc, '/proc was not mounted')
-  t.deepEqual(out.kernel, [0o640, 1000])
-  t.deepEqual(out.walk, [0o640, 1000])
-})
+    const result = spawnSync('unshare', ['-m', 'sh', '-c', 'umount -R /proc && exec "$0" -e "$1"', process.execPath, script], {
+      encoding: 'utf8',
+    })
+    t.is(result.status, 0, result.stderr)
+    const out = JSON.parse(result.stdout)
+    t.false(out.proc, '/proc was not mounted')
+    t.deepEqual(out.kernel, [0o640, 1000])
+    t.deepEqual(out.walk, [0o640, 1000])
+  },
+)

@@ -29,9 +29,11 @@ export const ROOT = (() => {
 /**
  * How long a call that must not wait may take, in ms: what "at once" means
  * in the tests. A wait that ends at once (a woken thread, a refused call)
- * ends far within it even with both cores busy, under qemu, or behind a
- * libuv threadpool full of other tests' work; one that does not ends only
- * at its timeout, or never (which the test's own timeout catches).
+ * ends far within it even with both cores busy or under qemu; one that does
+ * not ends only at its timeout, or never (which the test's own timeout
+ * catches). Tests that measure it are `test.serial`: a concurrent test's
+ * `spawnSync` holds the event loop (for seconds when the child is an
+ * emulated Node), and the clock with it.
  */
 export const AT_ONCE_MS = 5000
 

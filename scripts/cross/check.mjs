@@ -28,7 +28,7 @@ import { pathToFileURL } from 'node:url'
 import { packageRoot } from './source.mjs'
 import { ROOT, target, targetFromArgv } from './targets.mjs'
 import { compareVersions, glibcFloor, readElf } from './elf.mjs'
-import { aptInstall, have, log } from './tools.mjs'
+import { log } from './tools.mjs'
 
 /** The runtime libraries an addon may need (by soname). */
 const RUNTIME =

@@ -202,9 +202,10 @@ export default {
  * What qemu-user itself cannot do, that tests meet. A failing test is put
  * down to qemu, and not counted as failed, only when its title matches an
  * entry here and the entry's probe shows the limit on this machine: the
- * probe (a CommonJS program given `fs`, sysix/fs, and a scratch directory
- * `dir`) succeeds run natively by this Node and fails run by the emulated
- * one. Each such failure is listed with its reason. No test is changed.
+ * probe (a CommonJS program given `fs`, sysix/fs as `sysfs` and its path as
+ * `fsModule`, and a scratch directory `dir`) succeeds run natively by this
+ * Node and fails run by the emulated one. Each such failure is listed with
+ * its reason. No test is changed.
  */
 const QEMU_LIMITS = [
   {
@@ -229,6 +230,14 @@ const QEMU_LIMITS = [
             if ((flags & sysfs.constants.O_LARGEFILE) === 0) throw new Error('fdinfo flags ' + flags.toString(8) + ' lack O_LARGEFILE')`,
   },
   {
+    reason:
+      "qemu 10.0's linux-user has no fchmodat2 (Linux 6.6): without /proc, Root#chmod has no other way to a file it resolved, and says so",
+    tests: [/^fs\.root › without \/proc mounted/],
+    probe: `fs.writeFileSync(dir + '/f', '')
+            const child = 'const { Root } = require(' + JSON.stringify(fsModule) + '); Root.openSync(' + JSON.stringify(dir) + ").chmodSync('f', 0o600)"
+            require('node:child_process').execFileSync('unshare', ['-m', 'sh', '-c', 'umount -R /proc && exec "$0" -e "$1"', process.execPath, child], { stdio: 'ignore' })`,
+  },
+  {
     reason: "qemu's statx copies only the fields it knows: stx_mnt_id arrives as 0",
     tests: [/^fs\.stat › the mount id is the one \/proc\/self\/mountinfo/],
     probe: `const id = sysfs.statxSync('/').mntId
@@ -240,7 +249,8 @@ const QEMU_LIMITS = [
 function probeSucceeds(node, env, probe) {
   const dir = mkdtempSync(join(tmpdir(), 'sysix-qemu-probe-'))
   try {
-    const program = `const fs = require('node:fs'); const sysfs = require(${JSON.stringify(join(packageRoot(), 'dist', 'lib', 'fs', 'index.js'))}); const dir = ${JSON.stringify(dir)}\n${probe}`
+    const fsModule = join(packageRoot(), 'dist', 'lib', 'fs', 'index.js')
+    const program = `const fs = require('node:fs'); const fsModule = ${JSON.stringify(fsModule)}; const sysfs = require(fsModule); const dir = ${JSON.stringify(dir)}\n${probe}`
     return spawnSync(node, ['-e', program], { env: { ...process.env, ...env }, stdio: 'ignore', timeout: 60_000 }).status === 0
   } finally {
     rmSync(dir, { recursive: true, force: true })

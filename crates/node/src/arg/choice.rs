@@ -1,5 +1,5 @@
 //! Choices: one of a few names (`'shared'`, `'exclusive'`, `'unlock'`),
-//! declared once in Rust ([`choices!`]) with the values its `match` gives
+//! declared once in Rust ([`choices!`](crate::choices)) with the values its `match` gives
 //! them. The TypeScript layer gets each list (`bindingChoices()`), validates
 //! a name against it and passes its index; the typings' union of names is
 //! generated from it.

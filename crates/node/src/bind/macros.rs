@@ -18,7 +18,7 @@
 /// pool form alone, for a call whose synchronous form nothing needs.
 ///
 /// The module gets `BINDINGS`, its table, which `lib.rs` lists in
-/// [`crate::bind::TABLES`].
+/// [`crate::bind::table::TABLES`].
 #[macro_export]
 macro_rules! bindings {
     ($(
