@@ -16,7 +16,7 @@ import test, { type ExecutionContext } from 'ava'
 
 import * as sysix from 'sysix'
 import { constants, Root } from 'sysix/fs'
-import { ROOT, tempDir } from './helpers.mjs'
+import { inChild, ROOT, tempDir } from './helpers.mjs'
 
 const { O_RDONLY, O_DIRECTORY } = constants
 
@@ -559,6 +559,32 @@ test.serial('the issue: pwritev2Sync with a flags getter that closes the OwnedFd
   })
   fs.closeSync(victimFd)
   t.is(fs.readFileSync(victim, 'utf8'), 'victim')
+})
+
+test('where no code may be generated from strings, the wrappers are the shared ones and keep the order', (t) => {
+  // lib/call.ts writes a wrapper per binding with new Function (faster), and
+  // falls back to one shared wrapper where a policy forbids that.
+  const script = `
+    const fs = require('node:fs')
+    const dir = fs.mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'sysix-nogen-'))
+    const victim = dir + '/victim'
+    fs.writeFileSync(victim, 'victim')
+    let generated
+    try { new Function('return 1'); generated = true } catch (e) { generated = e.constructor.name }
+    const o = sysix.openSync(dir + '/mine', 'w+')
+    let code, victimFd = -1
+    try {
+      sysix.pwritev2Sync(o, [Buffer.from('PWNED')], 0, { get flags() { o.close(); victimFd = fs.openSync(victim, 'r+'); return 0 } })
+    } catch (e) { code = e.code }
+    fs.closeSync(victimFd)
+    const wrapper = String(require(sysixRoot + '/dist/lib/binding.js').native.pwritev2Sync)
+    report({ generated, code, victim: fs.readFileSync(victim, 'utf8'), shared: wrapper.startsWith('(a, b, c, d, e, f, g, h)'), stat: String(sysix.statxSync(dir).size > 0) })
+    fs.rmSync(dir, { recursive: true })
+  `
+  const refused = inChild<Record<string, unknown>>(script, { nodeArgs: ['--disallow-code-generation-from-strings'] })
+  t.deepEqual(refused, { generated: 'EvalError', code: 'EBADF', victim: 'victim', shared: true, stat: 'true' })
+  const allowed = inChild<Record<string, unknown>>(script)
+  t.deepEqual(allowed, { generated: true, code: 'EBADF', victim: 'victim', shared: false, stat: 'true' })
 })
 
 // ---------------------------------------------------------------------------

@@ -45,27 +45,69 @@ function earlyStep(kind: string, name: string, display: string, atFdcwd: number)
   }
 }
 
+/** The letters a wrapper names its parameters by (see {@link specialised}). */
+const PARAM_NAMES = 'abcdefgh'
+
+/** How many wrappers {@link specialised} has written: each source is unique. */
+let written = 0
+
+/**
+ * A wrapper of `call` written for its own shape: exactly its parameters, its
+ * descriptor steps, and a call site of its own. V8 keeps what it learns of a
+ * call site (its target) per function literal, and shares one literal among
+ * functions made from the same source text, so wrappers made from one
+ * literal see every binding as their target and reach each through the slow
+ * generic path (some 400 more instructions a call, measured with
+ * callgrind); a literal of its own per wrapper (each source numbered) calls
+ * its binding directly, as a plain `native.fooSync(...)` would. The source is
+ * made only of the parameter letters above, the number and fixed text (no
+ * name or value from the table or from a caller); the rest is passed in as
+ * values. `undefined` where code generation from strings is refused (a
+ * Content-Security-Policy, `--disallow-code-generation-from-strings`).
+ */
+function specialised(call: Call, steps: (((value: unknown) => unknown) | undefined)[], names: string[], display: string): Call | undefined {
+  const letters = PARAM_NAMES.slice(0, names.length).split('')
+  const resolved = steps.flatMap((step, i) => (step ? [i] : []))
+  const source = [
+    `// sysix wrapper ${written++}`,
+    `return function wrapped(${letters.join(', ')}) {`,
+    ...resolved.map((i) => `${letters[i]} = steps[${i}](${letters[i]});`),
+    ...resolved.map((i) => `${letters[i]} = late(${letters[i]}, names[${i}], display);`),
+    `return call(${letters.join(', ')}) }`,
+  ].join('\n')
+  try {
+    return new Function('call', 'steps', 'late', 'names', 'display', source)(call, steps, resolveLate, names, display) as Call
+  } catch (error) {
+    if (error instanceof EvalError) {
+      return undefined
+    }
+    throw error
+  }
+}
+
 function wrap(call: Call, binding: BindingInfo, atFdcwd: number, display = binding.display): Call {
   const { params } = binding
   if (params.length > MAX_PARAMS || params.slice(MAX_DESCRIPTOR_POSITION + 1).some((p) => p.kind !== 'plain')) {
     throw new Error(`sysix: the binding's ${binding.name} has a shape lib/call.ts does not wrap`)
   }
-  const [p0, p1, p2] = params
-  const e0 = p0 && earlyStep(p0.kind, p0.name, display, atFdcwd)
-  const e1 = p1 && earlyStep(p1.kind, p1.name, display, atFdcwd)
-  const e2 = p2 && earlyStep(p2.kind, p2.name, display, atFdcwd)
-  const [n0, n1, n2] = [p0?.name, p1?.name, p2?.name]
-  const wrapped: Call = (a, b, c, d, e, f, g, h) => {
-    // Every first step, then every last one: a FileHandle's getter cannot
-    // close an OwnedFd already resolved.
-    if (e0) a = e0(a)
-    if (e1) b = e1(b)
-    if (e2) c = e2(c)
-    if (e0) a = resolveLate(a, n0, display)
-    if (e1) b = resolveLate(b, n1, display)
-    if (e2) c = resolveLate(c, n2, display)
-    return call(a, b, c, d, e, f, g, h)
-  }
+  const steps = params.map((p) => earlyStep(p.kind, p.name, display, atFdcwd))
+  const names = params.map((p) => p.name)
+  const [e0, e1, e2] = steps
+  const [n0, n1, n2] = names
+  // The same steps in one shared literal, where no code may be generated.
+  const wrapped: Call =
+    specialised(call, steps, names, display) ??
+    ((a, b, c, d, e, f, g, h) => {
+      // Every first step, then every last one: a FileHandle's getter cannot
+      // close an OwnedFd already resolved.
+      if (e0) a = e0(a)
+      if (e1) b = e1(b)
+      if (e2) c = e2(c)
+      if (e0) a = resolveLate(a, n0, display)
+      if (e1) b = resolveLate(b, n1, display)
+      if (e2) c = resolveLate(c, n2, display)
+      return call(a, b, c, d, e, f, g, h)
+    })
   Object.defineProperty(wrapped, ORIGIN, { value: { call, binding, atFdcwd } satisfies Origin })
   return wrapped
 }

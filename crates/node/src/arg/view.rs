@@ -521,13 +521,56 @@ impl Arg for Sinks {
     }
 }
 
+/// How many elements a filled typed array may have and still be filled in
+/// place on the stack (a `statx` layout has fewer), without allocating.
+const INLINE_ELEMENTS: usize = 64;
+
+/// The elements a call fills: inline when few (every array sysix itself
+/// passes), on the heap otherwise.
+enum Values<T> {
+    /// The first `len` of `values`.
+    Inline {
+        len: usize,
+        values: [T; INLINE_ELEMENTS],
+    },
+    /// More than fit inline.
+    Heap(Vec<T>),
+}
+
+impl<T: Copy + Default> Values<T> {
+    fn zeroed(len: usize) -> Self {
+        if len <= INLINE_ELEMENTS {
+            Values::Inline {
+                len,
+                values: [T::default(); INLINE_ELEMENTS],
+            }
+        } else {
+            Values::Heap(vec![T::default(); len])
+        }
+    }
+
+    fn as_mut(&mut self) -> &mut [T] {
+        match self {
+            Values::Inline { len, values } => &mut values[..*len],
+            Values::Heap(values) => values,
+        }
+    }
+
+    fn as_slice(&self) -> &[T] {
+        match self {
+            Values::Inline { len, values } => &values[..*len],
+            Values::Heap(values) => values,
+        }
+    }
+}
+
 /// Declares a typed array a call fills, element by element.
 macro_rules! out_array {
     ($(#[$doc:meta])* $name:ident, $elem:ty, $element:expr, $ts:literal) => {
         $(#[$doc])*
         pub(crate) struct $name {
-            /// What the call fills.
-            values: Vec<$elem>,
+            /// What the call fills, as many elements as the array has.
+            values: Values<$elem>,
             /// Where it goes: the view's memory for a synchronous call, or a
             /// reference to the view for one on another thread.
             dest: Dest,
@@ -536,7 +579,7 @@ macro_rules! out_array {
         impl $name {
             /// The elements to fill, as many as the array had.
             pub(crate) fn as_mut(&mut self) -> &mut [$elem] {
-                &mut self.values
+                self.values.as_mut()
             }
         }
 
@@ -548,7 +591,7 @@ macro_rules! out_array {
             unsafe fn sync(env: sys::napi_env, value: sys::napi_value) -> napi::Result<Self> {
                 // SAFETY: per `Arg::sync`'s contract.
                 let view = unsafe { raw_view(env, value, $element) }?;
-                Ok(Self { values: vec![0; view.len / std::mem::size_of::<$elem>()], dest: Dest::Now(view) })
+                Ok(Self { values: Values::zeroed(view.len / std::mem::size_of::<$elem>()), dest: Dest::Now(view) })
             }
 
             unsafe fn held(env: sys::napi_env, value: sys::napi_value, _: &Hold) -> napi::Result<Self> {
@@ -556,12 +599,15 @@ macro_rules! out_array {
                 let view = unsafe { raw_view(env, value, $element) }?;
                 // SAFETY: as above.
                 let reference = unsafe { ViewRef::new(env, value, $element) }?;
-                Ok(Self { values: vec![0; view.len / std::mem::size_of::<$elem>()], dest: Dest::Later(reference) })
+                Ok(Self { values: Values::zeroed(view.len / std::mem::size_of::<$elem>()), dest: Dest::Later(reference) })
             }
 
             fn settle(&mut self, _env: sys::napi_env, _written: Option<usize>) -> napi::Result<()> {
-                let bytes: Vec<u8> = self.values.iter().flat_map(|v| v.to_ne_bytes()).collect();
-                self.dest.write(&bytes)
+                let values = self.values.as_slice();
+                // SAFETY: the elements are integers, whose every byte is an
+                // initialised `u8` (no padding); `u8` needs no alignment.
+                let bytes = unsafe { std::slice::from_raw_parts(values.as_ptr().cast::<u8>(), std::mem::size_of_val(values)) };
+                self.dest.write(bytes)
             }
         }
     };
