@@ -639,6 +639,22 @@ export declare function writeFileAtomicSync(path: string | Uint8Array, data: Arr
 export declare function writeFileAtomic(path: string | Uint8Array, data: ArrayBufferView, mode: number, fsync: boolean): Promise<void>
 
 /**
+ * `statx` of each path, relative to `dir`: fills `out` (`STATX_LEN`
+ * slots a path, the `StatxSlot` layout) and gives each path's outcome.
+ */
+export declare function statxMany(dir: FdLike, paths: Array<string | Uint8Array>, mask: number, follow: boolean, sync: number, out: BigInt64Array): Promise<Array<number | Error>>
+
+/**
+ * `pread` into each view at its position: the bytes each read, or its error.
+ */
+export declare function preadMany(fd: FdLike, views: ArrayBufferView[], positions: Array<number | bigint>): Promise<Array<number | Error>>
+
+/**
+ * `pwrite` of each view at its position: the bytes each wrote, or its error.
+ */
+export declare function pwriteMany(fd: FdLike, views: ArrayBufferView[], positions: Array<number | bigint>): Promise<Array<number | Error>>
+
+/**
  * `sysix/fs`'s `constants`.
  */
 export declare function fsConstants(): FsConstants

@@ -16,7 +16,7 @@ export type { CpuQuota } from './lib/cpu'
 
 export { FileId, sameFile, sameFileSync } from './lib/same_file'
 
-export { fileTimes, fileTimesSync, setFileTimes, setFileTimesSync } from './lib/times'
+export { fileTimes, fileTimesMany, fileTimesSync, setFileTimes, setFileTimesSync } from './lib/times'
 export type { FileTimes, FileTimesOptions, SetFileTimes, TimeLike } from './lib/times'
 
 export { info } from './lib/info'

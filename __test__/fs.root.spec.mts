@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import test, { type ExecutionContext } from 'ava'
 
 import { constants, Root, type SystemError } from 'sysix'
-import { AT_ONCE_MS, ROOT, tempDir, tool } from './helpers.mjs'
+import { AT_ONCE_MS, ROOT, seccompWrapper, tempDir, tool } from './helpers.mjs'
 
 const RESOLVERS = [
   { name: 'openat2', options: { openat2: true } },
@@ -415,40 +415,8 @@ test('Root.open refuses what is not a directory, with the path', async (t) => {
   )
 })
 
-/** A C program that runs a command under a seccomp filter answering `errno` for openat2, built with gcc. */
-function seccompWrapper(t: ExecutionContext): string {
-  const dir = tempDir(t)
-  const source = join(dir, 'no-openat2.c')
-  writeFileSync(
-    source,
-    `#include <errno.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
-#include <stddef.h>
-#include <stdlib.h>
-#include <sys/prctl.h>
-#include <unistd.h>
-/* openat2 has one number on every architecture (Linux 5.6). */
-#define NR_OPENAT2 437
-int main(int argc, char **argv) {
-  unsigned int answer = (unsigned int)atoi(argv[1]);
-  struct sock_filter filter[] = {
-    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NR_OPENAT2, 0, 1),
-    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (answer & SECCOMP_RET_DATA)),
-    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-  };
-  struct sock_fprog program = { sizeof filter / sizeof filter[0], filter };
-  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program)) return 126;
-  execvp(argv[2], argv + 2);
-  return 127;
-}
-`,
-  )
-  const binary = join(dir, 'no-openat2')
-  tool('gcc', ['-O2', '-o', binary, source])
-  return binary
-}
+/** openat2 has one number on every architecture sysix runs its suite on (Linux 5.6). */
+const NR_OPENAT2 = 437
 
 for (const [answer, errno] of [
   ['EPERM', 1],
@@ -456,7 +424,7 @@ for (const [answer, errno] of [
   ['EAGAIN', 11],
 ] as const) {
   test(`under a real seccomp filter that answers ${answer} for openat2, Root works (and stays beneath)`, (t) => {
-    const wrapper = seccompWrapper(t)
+    const wrapper = seccompWrapper(t, NR_OPENAT2)
     const { root } = tree(t)
     const script = `
       const { Root } = require(${JSON.stringify(join(ROOT, 'dist', 'lib', 'fs'))});

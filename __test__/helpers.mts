@@ -2,7 +2,19 @@
 // processes (as root or as an unprivileged user) and /proc inspection.
 
 import { execFileSync, spawnSync, type SpawnSyncOptions } from 'node:child_process'
-import { chmodSync, constants, copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import {
+  chmodSync,
+  constants,
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, parse } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -165,4 +177,43 @@ export function poolHolder(dir: string): string {
     const releasePool = async () => { const fd = fs.openSync(fifo, fs.constants.O_RDWR | fs.constants.O_NONBLOCK); await held; fs.closeSync(fd); };
     const tick = () => new Promise((resolve) => setImmediate(resolve));
   `
+}
+
+/**
+ * A C program, built with gcc, that runs a command under a real seccomp
+ * filter answering an errno for one system call:
+ * `wrapper <errno> <command> [args...]`, the call given by its number `nr`
+ * (the generic numbers, which x86_64, aarch64 and riscv64 share for calls
+ * since Linux 5.1: 425 `io_uring_setup`, 437 `openat2`).
+ */
+export function seccompWrapper(t: ExecutionContext, nr: number): string {
+  const dir = tempDir(t)
+  const source = join(dir, `refuse-${nr}.c`)
+  writeFileSync(
+    source,
+    `#include <errno.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+int main(int argc, char **argv) {
+  unsigned int answer = (unsigned int)atoi(argv[1]);
+  struct sock_filter filter[] = {
+    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ${nr}, 0, 1),
+    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (answer & SECCOMP_RET_DATA)),
+    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+  };
+  struct sock_fprog program = { sizeof filter / sizeof filter[0], filter };
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program)) return 126;
+  execvp(argv[2], argv + 2);
+  return 127;
+}
+`,
+  )
+  const binary = join(dir, `refuse-${nr}`)
+  tool('gcc', ['-O2', '-o', binary, source])
+  return binary
 }

@@ -3,6 +3,9 @@
 // subpath's public surface (everything is also exported by `sysix`).
 
 export { AT_FDCWD, constants } from './common'
+
+export { preadMany, pwriteMany, statxMany } from './batch'
+export type { ReadRequest, WriteRequest } from './batch'
 export type { FileType, NameEncoding, OpenFlags } from './common'
 
 export { open, openat, openat2, openat2Sync, openatSync, openSync } from './open'

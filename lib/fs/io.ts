@@ -18,7 +18,8 @@ import { constants } from './common'
  */
 export type View = NodeJS.ArrayBufferView
 
-function toView(value: unknown, name: string): View {
+/** @internal A view argument, checked. */
+export function toView(value: unknown, name: string): View {
   if (!types.isArrayBufferView(value)) {
     throw invalidArgType(name, 'an instance of Buffer, TypedArray, or DataView', value)
   }

@@ -132,8 +132,8 @@ const S = { ...StatxSlot }
 const u64 = (value: bigint) => (value < 0n ? BigInt.asUintN(64, value) : value)
 
 /** A time: its nanoseconds slot when every time fit one, else seconds and nanoseconds. */
-function time(out: BigInt64Array, fit: boolean, ns: number, sec: number, nsec: number): bigint {
-  return fit ? out[ns] : out[sec] * NS_PER_S + out[nsec]
+function time(out: BigInt64Array, fit: boolean, base: number, ns: number, sec: number, nsec: number): bigint {
+  return fit ? out[base + ns] : out[base + sec] * NS_PER_S + out[base + nsec]
 }
 
 /** The `STATX_ATTR_*` flags (all below 2^31, so that numbers do). */
@@ -158,34 +158,38 @@ const LOW = endianness() === 'LE' ? 0 : 1
 /** @internal The array's slots as pairs of 32-bit words: reading a small field this way allocates no `bigint`. */
 export const wordsOf = (out: BigInt64Array) => new Uint32Array(out.buffer, out.byteOffset, out.length * 2)
 
-/** @internal The result object of a `statx` layout array. */
-export function readStatx(out: BigInt64Array, words = wordsOf(out)): Statx {
-  const small = (slot: number) => words[slot * 2 + LOW]
+/**
+ * @internal The result object of a `statx` layout array, the one at slot
+ * `base` of `out` (a batch's layouts lie one after another).
+ */
+export function readStatx(out: BigInt64Array, words = wordsOf(out), base = 0): Statx {
+  const small = (slot: number) => words[(base + slot) * 2 + LOW]
+  const big = (slot: number) => u64(out[base + slot])
   const mode = small(S.Mode)
   const fit = small(S.NsFit) === 1
   const dio = small(S.HasDioAlign) === 1
   return {
     mask: small(S.Mask),
     type: fileType(mode),
-    dev: u64(out[S.Dev]),
+    dev: big(S.Dev),
     devMajor: small(S.DevMajor),
     devMinor: small(S.DevMinor),
-    ino: u64(out[S.Ino]),
+    ino: big(S.Ino),
     mode,
     nlink: small(S.Nlink),
     uid: small(S.Uid),
     gid: small(S.Gid),
-    rdev: u64(out[S.Rdev]),
+    rdev: big(S.Rdev),
     rdevMajor: small(S.RdevMajor),
     rdevMinor: small(S.RdevMinor),
-    size: u64(out[S.Size]),
-    blocks: u64(out[S.Blocks]),
+    size: big(S.Size),
+    blocks: big(S.Blocks),
     blksize: small(S.Blksize),
-    atimeNs: time(out, fit, S.AtimeNs, S.AtimeSec, S.AtimeNsec),
-    mtimeNs: time(out, fit, S.MtimeNs, S.MtimeSec, S.MtimeNsec),
-    ctimeNs: time(out, fit, S.CtimeNs, S.CtimeSec, S.CtimeNsec),
-    birthtimeNs: small(S.HasBtime) === 1 ? time(out, fit, S.BtimeNs, S.BtimeSec, S.BtimeNsec) : null,
-    mntId: small(S.HasMntId) === 1 ? u64(out[S.MntId]) : null,
+    atimeNs: time(out, fit, base, S.AtimeNs, S.AtimeSec, S.AtimeNsec),
+    mtimeNs: time(out, fit, base, S.MtimeNs, S.MtimeSec, S.MtimeNsec),
+    ctimeNs: time(out, fit, base, S.CtimeNs, S.CtimeSec, S.CtimeNsec),
+    birthtimeNs: small(S.HasBtime) === 1 ? time(out, fit, base, S.BtimeNs, S.BtimeSec, S.BtimeNsec) : null,
+    mntId: small(S.HasMntId) === 1 ? big(S.MntId) : null,
     dioMemAlign: dio ? small(S.DioMemAlign) : null,
     dioOffsetAlign: dio ? small(S.DioOffsetAlign) : null,
     attributes: attributesOf(small(S.Attributes), small(S.AttributesMask)),
@@ -196,15 +200,22 @@ export function readStatx(out: BigInt64Array, words = wordsOf(out)): Statx {
 const shared = new BigInt64Array(STATX_LEN)
 const sharedWords = wordsOf(shared)
 
-function statxArgs(target: unknown, options: StatxOptions | undefined) {
+/** @internal The options of a `statx` as the binding takes them: `[dir, mask, follow, sync]`, each read once. */
+export function statxOptionArgs(options: StatxOptions | undefined) {
   const { dirFd, mask, followSymlinks, sync } = validateOptions(options)
   return [
     dirFd === undefined ? AT_FDCWD : dirFd,
-    toTargetArg(target, 'target'),
     mask === undefined ? ALL : validateInteger(mask, 'options.mask', 0, 0xffffffff),
     validateBoolean(followSymlinks, 'options.followSymlinks', true),
     validateChoice(sync, 'options.sync', SYNC_MODES, 'as-stat'),
   ] as const
+}
+
+function statxArgs(target: unknown, options: StatxOptions | undefined) {
+  // The target before the options, as the parameters come.
+  const path = toTargetArg(target, 'target')
+  const [dir, mask, follow, sync] = statxOptionArgs(options)
+  return [dir, path, mask, follow, sync] as const
 }
 
 /**

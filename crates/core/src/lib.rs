@@ -23,6 +23,7 @@ pub mod same_file;
 pub mod system;
 mod target;
 pub mod times;
+mod uring;
 pub mod wait;
 
 pub use error::{Error, Result};

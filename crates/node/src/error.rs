@@ -21,6 +21,12 @@ pub(crate) fn to_js(env: &Env, error: &sysix_core::Error) -> napi::Error {
     }
 }
 
+/// The JavaScript `Error` for a failed system call, as a value (a batch
+/// returns one for each request that failed).
+pub(crate) fn value(env: &Env, error: &sysix_core::Error) -> napi::Result<sys::napi_value> {
+    build(env, error).map(|object| object.raw())
+}
+
 /// The message Node would give this error:
 /// `ENOENT: no such file or directory, statx '/x'`.
 pub(crate) fn message(error: &sysix_core::Error) -> String {

@@ -259,3 +259,31 @@ impl Output for NewFds {
         ().to_js(env)
     }
 }
+
+/// The results of a batch, one a request: a count (0 where there is
+/// nothing to count), or the error that request alone failed with, shaped
+/// as every sysix error is.
+pub(crate) struct Outcomes(pub Vec<sysix_core::Result<usize>>);
+
+impl Output for Outcomes {
+    fn ts() -> Cow<'static, str> {
+        "Array<number | Error>".into()
+    }
+
+    fn to_js(self, env: &Env) -> napi::Result<sys::napi_value> {
+        let mut array = ptr::null_mut();
+        // SAFETY: `env` is the environment of the current callback.
+        check_status!(unsafe {
+            sys::napi_create_array_with_length(env.raw(), self.0.len(), &mut array)
+        })?;
+        for (i, outcome) in self.0.into_iter().enumerate() {
+            let value = match outcome {
+                Ok(count) => Count(count).to_js(env)?,
+                Err(failure) => crate::error::value(env, &failure)?,
+            };
+            // SAFETY: `array` is an array of this environment; `value` one of its values.
+            check_status!(unsafe { sys::napi_set_element(env.raw(), array, i as u32, value) })?;
+        }
+        Ok(array)
+    }
+}

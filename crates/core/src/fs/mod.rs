@@ -8,6 +8,7 @@
 //! creates is close-on-exec.
 
 pub mod atomic;
+pub mod batch;
 pub mod data;
 pub mod dir;
 mod filesystem;

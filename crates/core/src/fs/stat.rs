@@ -174,7 +174,7 @@ impl StatOptions {
         }
     }
 
-    fn at_flags(&self) -> AtFlags {
+    pub(crate) fn at_flags(&self) -> AtFlags {
         let mut flags = match self.sync {
             Sync::AsStat => AtFlags::STATX_SYNC_AS_STAT,
             Sync::Force => AtFlags::STATX_FORCE_SYNC,
@@ -183,6 +183,45 @@ impl StatOptions {
         flags.set(AtFlags::SYMLINK_NOFOLLOW, !self.follow);
         flags.set(AtFlags::EMPTY_PATH, self.empty_path);
         flags
+    }
+}
+
+impl Stat {
+    /// What the kernel's `struct statx` says, as a [`Stat`].
+    pub(crate) fn from_statx(stx: &rustix::fs::Statx) -> Self {
+        let reported = StatxFlags::from_bits_retain(stx.stx_mask);
+        Stat {
+            mask: reported,
+            dev_major: stx.stx_dev_major,
+            dev_minor: stx.stx_dev_minor,
+            ino: stx.stx_ino,
+            mode: u32::from(stx.stx_mode),
+            nlink: stx.stx_nlink,
+            uid: stx.stx_uid,
+            gid: stx.stx_gid,
+            rdev_major: stx.stx_rdev_major,
+            rdev_minor: stx.stx_rdev_minor,
+            size: stx.stx_size,
+            blocks: stx.stx_blocks,
+            blksize: stx.stx_blksize,
+            attributes: stx.stx_attributes,
+            attributes_mask: stx.stx_attributes_mask,
+            atime: stx.stx_atime.into(),
+            mtime: stx.stx_mtime.into(),
+            ctime: stx.stx_ctime.into(),
+            btime: reported
+                .contains(StatxFlags::BTIME)
+                .then(|| stx.stx_btime.into()),
+            mnt_id: reported
+                .contains(StatxFlags::MNT_ID)
+                .then_some(stx.stx_mnt_id),
+            dio_mem_align: reported
+                .contains(StatxFlags::DIOALIGN)
+                .then_some(stx.stx_dio_mem_align),
+            dio_offset_align: reported
+                .contains(StatxFlags::DIOALIGN)
+                .then_some(stx.stx_dio_offset_align),
+        }
     }
 }
 
@@ -197,41 +236,7 @@ impl StatOptions {
 pub fn statx(dir: BorrowedFd<'_>, path: &Path, options: StatOptions) -> Result<Stat> {
     let path_for_errors = (!options.empty_path).then_some(path);
     match rustix::fs::statx(dir, path, options.at_flags(), options.mask) {
-        Ok(stx) => {
-            let reported = StatxFlags::from_bits_retain(stx.stx_mask);
-            Ok(Stat {
-                mask: reported,
-                dev_major: stx.stx_dev_major,
-                dev_minor: stx.stx_dev_minor,
-                ino: stx.stx_ino,
-                mode: u32::from(stx.stx_mode),
-                nlink: stx.stx_nlink,
-                uid: stx.stx_uid,
-                gid: stx.stx_gid,
-                rdev_major: stx.stx_rdev_major,
-                rdev_minor: stx.stx_rdev_minor,
-                size: stx.stx_size,
-                blocks: stx.stx_blocks,
-                blksize: stx.stx_blksize,
-                attributes: stx.stx_attributes,
-                attributes_mask: stx.stx_attributes_mask,
-                atime: stx.stx_atime.into(),
-                mtime: stx.stx_mtime.into(),
-                ctime: stx.stx_ctime.into(),
-                btime: reported
-                    .contains(StatxFlags::BTIME)
-                    .then(|| stx.stx_btime.into()),
-                mnt_id: reported
-                    .contains(StatxFlags::MNT_ID)
-                    .then_some(stx.stx_mnt_id),
-                dio_mem_align: reported
-                    .contains(StatxFlags::DIOALIGN)
-                    .then_some(stx.stx_dio_mem_align),
-                dio_offset_align: reported
-                    .contains(StatxFlags::DIOALIGN)
-                    .then_some(stx.stx_dio_offset_align),
-            })
-        }
+        Ok(stx) => Ok(Stat::from_statx(&stx)),
         Err(Errno::NOSYS) => stat_without_statx(dir, path, options).with_path(path_for_errors),
         Err(errno) => Err(Error::new(errno, "statx")).with_path(path_for_errors),
     }

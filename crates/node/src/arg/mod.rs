@@ -31,10 +31,10 @@ use sysix_core::fd::registry::Interrupt;
 
 pub(crate) use choice::{Choice, Pick};
 pub(crate) use fd::{Dir, Fd, FdNumber, Target, Token, WaitId};
-pub(crate) use num::{Int, MaybeOffset, Offset, Uint};
-pub(crate) use path::PathArg;
+pub(crate) use num::{Int, MaybeOffset, Offset, Offsets, Uint};
+pub(crate) use path::{PathArg, Paths};
 pub(crate) use time::TimeArg;
-pub(crate) use view::{Data, I32Out, I64Out, Sink, Sinks, U64Out, Views};
+pub(crate) use view::{Data, I32Out, I64Out, Sink, SinkEach, Sinks, U64Out, Views};
 
 /// What kind of argument a parameter is, for the TypeScript layer, which
 /// resolves descriptor objects (`OwnedFd`, `BorrowedFd`, `FileHandle`) to
@@ -188,4 +188,37 @@ fn number(env: sys::napi_env, value: sys::napi_value) -> napi::Result<f64> {
     // that is not a number is refused (`napi_number_expected`).
     napi::check_status!(unsafe { sys::napi_get_value_double(env, value, &mut number) })?;
     Ok(number)
+}
+
+/// The elements of the JavaScript array `value` (of `what`, for the error),
+/// each converted by `each`.
+///
+/// # Safety
+///
+/// `env` and `value` come from the current Node-API callback.
+unsafe fn elements<T>(
+    env: sys::napi_env,
+    value: sys::napi_value,
+    what: &str,
+    mut each: impl FnMut(sys::napi_value) -> napi::Result<T>,
+) -> napi::Result<Vec<T>> {
+    let mut is_array = false;
+    // SAFETY: per this function's contract.
+    napi::check_status!(unsafe { sys::napi_is_array(env, value, &mut is_array) })?;
+    if !is_array {
+        return Err(crate::error::invalid_arg(format!(
+            "expected an array of {what}"
+        )));
+    }
+    let mut length = 0;
+    // SAFETY: `value` is an array.
+    napi::check_status!(unsafe { sys::napi_get_array_length(env, value, &mut length) })?;
+    (0..length)
+        .map(|i| {
+            let mut element = std::ptr::null_mut();
+            // SAFETY: `value` is an array; `i` is below its length.
+            napi::check_status!(unsafe { sys::napi_get_element(env, value, i, &mut element) })?;
+            each(element)
+        })
+        .collect()
 }

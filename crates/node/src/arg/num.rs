@@ -104,6 +104,22 @@ impl Arg for Offset {
     }
 }
 
+/// Offsets, one a request of a batch.
+#[derive(Debug, Clone)]
+pub(crate) struct Offsets(pub Vec<u64>);
+
+impl Arg for Offsets {
+    fn ts() -> Cow<'static, str> {
+        "Array<number | bigint>".into()
+    }
+
+    unsafe fn sync(env: sys::napi_env, value: sys::napi_value) -> napi::Result<Self> {
+        // SAFETY: per `Arg::sync`'s contract, for each element too.
+        unsafe { super::elements(env, value, "offsets", |offset| Offset::sync(env, offset)) }
+            .map(|offsets| Offsets(offsets.into_iter().map(|offset| offset.0).collect()))
+    }
+}
+
 /// An offset, or `null`/`undefined` for "the file position".
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct MaybeOffset(pub Option<u64>);

@@ -2,7 +2,7 @@
 //! forms of a call own their path).
 
 use std::borrow::Cow;
-use std::ffi::OsStr;
+use std::ffi::{CStr, OsStr};
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
@@ -99,5 +99,62 @@ impl Arg for PathArg {
             },
             _ => Err(invalid_arg("path must be a string or a Uint8Array")),
         }
+    }
+}
+
+/// Paths, one a request of a batch: their bytes one after another, each
+/// NUL-terminated, in one allocation.
+pub(crate) struct Paths {
+    bytes: Vec<u8>,
+    /// Where each path starts in `bytes`.
+    starts: Vec<usize>,
+}
+
+impl Paths {
+    /// The paths, as the kernel takes them.
+    pub(crate) fn c_strs(&self) -> Vec<&CStr> {
+        let ends = self
+            .starts
+            .iter()
+            .skip(1)
+            .copied()
+            .chain([self.bytes.len()]);
+        self.starts
+            .iter()
+            .zip(ends)
+            .map(|(&start, end)| {
+                // SAFETY: each path was pushed whole, checked to hold no
+                // NUL, and followed by one (see `sync`).
+                unsafe { CStr::from_bytes_with_nul_unchecked(&self.bytes[start..end]) }
+            })
+            .collect()
+    }
+}
+
+impl Arg for Paths {
+    fn ts() -> Cow<'static, str> {
+        "Array<string | Uint8Array>".into()
+    }
+
+    unsafe fn sync(env: sys::napi_env, value: sys::napi_value) -> napi::Result<Self> {
+        let mut paths = Paths {
+            bytes: Vec::new(),
+            starts: Vec::new(),
+        };
+        // SAFETY: per `Arg::sync`'s contract, for each element too.
+        unsafe {
+            super::elements(env, value, "paths", |path| {
+                let path = PathArg::sync(env, path)?;
+                let bytes = path.as_path().as_os_str().as_bytes();
+                if bytes.contains(&0) {
+                    return Err(invalid_arg("a path holds a NUL byte"));
+                }
+                paths.starts.push(paths.bytes.len());
+                paths.bytes.extend_from_slice(bytes);
+                paths.bytes.push(0);
+                Ok(())
+            })
+        }?;
+        Ok(paths)
     }
 }

@@ -23,7 +23,7 @@ use std::thread::{self, ThreadId};
 
 use napi::{check_status, sys};
 
-use super::{Arg, Hold};
+use super::{elements, Arg, Hold};
 use crate::error::invalid_arg;
 
 /// Memory of a view: an address and a length, never turned into a Rust
@@ -375,35 +375,6 @@ impl Views {
     }
 }
 
-/// The elements of the JavaScript array `value`, for the conversion `each`.
-///
-/// # Safety
-///
-/// `env` and `value` come from the current Node-API callback.
-unsafe fn elements<T>(
-    env: sys::napi_env,
-    value: sys::napi_value,
-    mut each: impl FnMut(sys::napi_value) -> napi::Result<T>,
-) -> napi::Result<Vec<T>> {
-    let mut is_array = false;
-    // SAFETY: per this function's contract.
-    check_status!(unsafe { sys::napi_is_array(env, value, &mut is_array) })?;
-    if !is_array {
-        return Err(invalid_arg("expected an array of views"));
-    }
-    let mut length = 0;
-    // SAFETY: `value` is an array.
-    check_status!(unsafe { sys::napi_get_array_length(env, value, &mut length) })?;
-    (0..length)
-        .map(|i| {
-            let mut element = ptr::null_mut();
-            // SAFETY: `value` is an array; `i` is below its length.
-            check_status!(unsafe { sys::napi_get_element(env, value, i, &mut element) })?;
-            each(element)
-        })
-        .collect()
-}
-
 impl Arg for Views {
     fn ts() -> Cow<'static, str> {
         "ArrayBufferView[]".into()
@@ -411,12 +382,12 @@ impl Arg for Views {
 
     unsafe fn sync(env: sys::napi_env, value: sys::napi_value) -> napi::Result<Self> {
         // SAFETY: per `Arg::sync`'s contract, for each element too.
-        unsafe { elements(env, value, |view| Data::sync(env, view)) }.map(Views)
+        unsafe { elements(env, value, "views", |view| Data::sync(env, view)) }.map(Views)
     }
 
     unsafe fn held(env: sys::napi_env, value: sys::napi_value, hold: &Hold) -> napi::Result<Self> {
         // SAFETY: per `Arg::held`'s contract, for each element too.
-        unsafe { elements(env, value, |view| Data::held(env, view, hold)) }.map(Views)
+        unsafe { elements(env, value, "views", |view| Data::held(env, view, hold)) }.map(Views)
     }
 }
 
@@ -501,12 +472,12 @@ impl Arg for Sinks {
 
     unsafe fn sync(env: sys::napi_env, value: sys::napi_value) -> napi::Result<Self> {
         // SAFETY: per `Arg::sync`'s contract, for each element too.
-        unsafe { elements(env, value, |view| Sink::sync(env, view)) }.map(Sinks)
+        unsafe { elements(env, value, "views", |view| Sink::sync(env, view)) }.map(Sinks)
     }
 
     unsafe fn held(env: sys::napi_env, value: sys::napi_value, hold: &Hold) -> napi::Result<Self> {
         // SAFETY: per `Arg::held`'s contract, for each element too.
-        unsafe { elements(env, value, |view| Sink::held(env, view, hold)) }.map(Sinks)
+        unsafe { elements(env, value, "views", |view| Sink::held(env, view, hold)) }.map(Sinks)
     }
 
     fn settle(&mut self, _env: sys::napi_env, written: Option<usize>) -> napi::Result<()> {
@@ -516,6 +487,62 @@ impl Arg for Sinks {
             let n = left.min(sink.len());
             sink.deliver(n)?;
             left -= n;
+        }
+        Ok(())
+    }
+}
+
+/// Views a call writes into each on its own (a batch of reads): the bytes
+/// each read delivered into it alone as the call settles.
+pub(crate) struct SinkEach {
+    sinks: Vec<Sink>,
+    /// How many bytes landed in each, once the call has run.
+    filled: Vec<usize>,
+}
+
+impl SinkEach {
+    /// Where the kernel writes, one slice a view.
+    pub(crate) fn io_slices_mut(&mut self) -> Vec<IoSliceMut<'_>> {
+        self.sinks.iter_mut().map(Sink::io_slice_mut).collect()
+    }
+
+    /// How many views there are.
+    pub(crate) fn len(&self) -> usize {
+        self.sinks.len()
+    }
+
+    /// Records how many bytes landed in each view (0 for a read that failed).
+    pub(crate) fn set_filled(&mut self, filled: Vec<usize>) {
+        self.filled = filled;
+    }
+}
+
+impl Arg for SinkEach {
+    fn ts() -> Cow<'static, str> {
+        "ArrayBufferView[]".into()
+    }
+
+    unsafe fn sync(env: sys::napi_env, value: sys::napi_value) -> napi::Result<Self> {
+        // SAFETY: per `Arg::sync`'s contract, for each element too.
+        let sinks = unsafe { elements(env, value, "views", |view| Sink::sync(env, view)) }?;
+        Ok(Self {
+            sinks,
+            filled: Vec::new(),
+        })
+    }
+
+    unsafe fn held(env: sys::napi_env, value: sys::napi_value, hold: &Hold) -> napi::Result<Self> {
+        // SAFETY: per `Arg::held`'s contract, for each element too.
+        let sinks = unsafe { elements(env, value, "views", |view| Sink::held(env, view, hold)) }?;
+        Ok(Self {
+            sinks,
+            filled: Vec::new(),
+        })
+    }
+
+    fn settle(&mut self, _env: sys::napi_env, _written: Option<usize>) -> napi::Result<()> {
+        for (sink, &n) in self.sinks.iter_mut().zip(&self.filled) {
+            sink.deliver(n)?;
         }
         Ok(())
     }

@@ -149,6 +149,7 @@ pub(crate) const TABLES: &[&[&[Binding]]] = &[
     crate::cpu::BINDINGS,
     crate::fd::BINDINGS,
     crate::fs::atomic::BINDINGS,
+    crate::fs::batch::BINDINGS,
     crate::fs::constants::BINDINGS,
     crate::fs::data::BINDINGS,
     crate::fs::dir::BINDINGS,

@@ -3,6 +3,7 @@
 //! threadpool (or, for unbounded waits, a wait thread of its own).
 
 pub(crate) mod atomic;
+pub(crate) mod batch;
 pub(crate) mod constants;
 pub(crate) mod data;
 pub(crate) mod dir;

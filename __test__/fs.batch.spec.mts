@@ -1,0 +1,304 @@
+// Batches: statxMany, fileTimesMany, preadMany and pwriteMany, checked
+// against coreutils' stat, Node's fs and the single calls; on io_uring and
+// on the fallback, each path proven by strace (whether io_uring_setup
+// succeeded, whether the kernel saw a statx system call for each path),
+// with the fallback forced by SYSIX_IO_URING=0, a real seccomp filter and
+// kernel.io_uring_disabled.
+
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, readFileSync, existsSync, symlinkSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+
+import test, { type ExecutionContext } from 'ava'
+
+import { fileTimesMany, fileTimesSync, type SystemError } from 'sysix'
+import { openSync, preadMany, pwriteMany, statxMany, statxSync } from 'sysix/fs'
+import { inChild, ROOT, seccompWrapper, tempDir, tool } from './helpers.mjs'
+
+/** `io_uring_setup`'s number where the suite runs (x86_64, aarch64, riscv64). */
+const NR_IO_URING_SETUP = 425
+
+/** `count` files of different sizes in a fresh directory, and their paths. */
+function files(t: ExecutionContext, count: number): { dir: string; paths: string[] } {
+  const dir = tempDir(t)
+  const paths = Array.from({ length: count }, (_, i) => {
+    const path = join(dir, `f${i}`)
+    writeFileSync(path, 'x'.repeat(i % 97))
+    return path
+  })
+  return { dir, paths }
+}
+
+test('statxMany gives what statxSync gives for each path, in order, and what coreutils stat prints', async (t) => {
+  const { dir, paths } = files(t, 700)
+  const results = await statxMany(paths)
+  t.is(results.length, 700)
+  for (const [i, path] of paths.entries()) {
+    t.deepEqual(results[i], statxSync(path), path)
+  }
+  // Two of them against the real tool, field by field.
+  for (const i of [3, 650]) {
+    const [ino, size, mode, mtime] = tool('stat', ['-c', '%i %s %f %.9Y', paths[i]]).trim().split(' ')
+    const result = results[i] as Exclude<(typeof results)[number], Error>
+    t.is(result.ino, BigInt(ino))
+    t.is(result.size, BigInt(size))
+    t.is(result.mode, Number.parseInt(mode, 16))
+    t.is(result.mtimeNs, BigInt(mtime.replace('.', '')))
+  }
+  t.true(existsSync(dir))
+})
+
+test('a path that fails fails alone: its entry is the error statx gives, in Node shape, and the rest succeed', async (t) => {
+  const { dir, paths } = files(t, 3)
+  const missing = join(dir, 'missing')
+  const notDir = join(paths[0], 'below')
+  const results = await statxMany([paths[0], missing, paths[1], notDir, paths[2]])
+  t.is(results.length, 5)
+  for (const i of [0, 2, 4]) {
+    t.false(results[i] instanceof Error)
+  }
+  const single = captured(() => statxSync(missing)) as SystemError
+  const gone = results[1] as SystemError
+  t.true(gone instanceof Error)
+  t.like(gone, {
+    code: 'ENOENT',
+    errno: -2,
+    syscall: 'statx',
+    path: missing,
+    message: `ENOENT: no such file or directory, statx '${missing}'`,
+  })
+  t.deepEqual({ ...gone }, { ...single })
+  t.like(results[3], { code: 'ENOTDIR', syscall: 'statx', path: notDir })
+})
+
+/** The error `run` throws. */
+function captured(run: () => unknown): unknown {
+  try {
+    run()
+  } catch (error) {
+    return error
+  }
+  throw new Error('it did not throw')
+}
+
+test('statxMany takes Buffers and file: URLs, dirFd and followSymlinks, as statx does', async (t) => {
+  const { dir, paths } = files(t, 2)
+  symlinkSync(paths[1], join(dir, 'link'))
+  mkdirSync(join(dir, 'sub'))
+  writeFileSync(join(dir, 'sub', 'inner'), 'inner')
+  const [fromBuffer, fromUrl, followed] = await statxMany([Buffer.from(paths[0]), pathToFileURL(paths[1]), join(dir, 'link')])
+  t.deepEqual(fromBuffer, statxSync(paths[0]))
+  t.deepEqual(fromUrl, statxSync(paths[1]))
+  t.deepEqual(followed, statxSync(paths[1]))
+  const [link] = await statxMany([join(dir, 'link')], { followSymlinks: false })
+  t.is((link as { type: string }).type, 'symlink')
+  using sub = openSync(join(dir, 'sub'), 'r')
+  const [inner] = await statxMany(['inner'], { dirFd: sub })
+  t.is((inner as { size: bigint }).size, 5n)
+  t.deepEqual(await statxMany([]), [])
+})
+
+test('fileTimesMany gives what fileTimesSync gives for each path, errors in place', async (t) => {
+  const { dir, paths } = files(t, 300)
+  const missing = join(dir, 'missing')
+  const times = await fileTimesMany([...paths, missing])
+  for (const [i, path] of paths.entries()) {
+    t.deepEqual(times[i], fileTimesSync(path))
+  }
+  t.like(times[300], { code: 'ENOENT', syscall: 'statx', path: missing })
+})
+
+test('bad arguments are TypeErrors and RangeErrors, thrown before any call, naming the element', async (t) => {
+  await t.throwsAsync(statxMany('a' as never), { code: 'ERR_INVALID_ARG_TYPE', message: /"paths"/ })
+  await t.throwsAsync(statxMany(['a', 3 as never]), { code: 'ERR_INVALID_ARG_TYPE', message: /"paths\[1\]"/ })
+  await t.throwsAsync(statxMany(['a\u0000b']), { code: 'ERR_INVALID_ARG_VALUE' })
+  await t.throwsAsync(statxMany(['a'], { mask: -1 }), { code: 'ERR_OUT_OF_RANGE' })
+  await t.throwsAsync(fileTimesMany(null as never), { code: 'ERR_INVALID_ARG_TYPE' })
+  await t.throwsAsync(preadMany(0, [{ view: 'x' as never, position: 0 }]), { code: 'ERR_INVALID_ARG_TYPE', message: /requests\[0\]\.view/ })
+  await t.throwsAsync(preadMany(0, [{ view: Buffer.alloc(1), position: -1 }]), { code: 'ERR_OUT_OF_RANGE' })
+  await t.throwsAsync(pwriteMany(0, {} as never), { code: 'ERR_INVALID_ARG_TYPE' })
+})
+
+test('each getter of a request is read once, and a descriptor closed by one is refused, never used', async (t) => {
+  const dir = tempDir(t)
+  const fd = openSync(join(dir, 'f'), 'w+')
+  let reads = 0
+  const request = {
+    get view() {
+      reads++
+      fd.close()
+      return Buffer.alloc(4)
+    },
+    position: 0,
+  }
+  await t.throwsAsync(preadMany(fd, [request]), { code: 'EBADF' })
+  t.is(reads, 1)
+})
+
+test('pwriteMany writes each view at its position (read back with fs), preadMany reads them back, short at the end', async (t) => {
+  const dir = tempDir(t)
+  const path = join(dir, 'data')
+  using fd = openSync(path, 'w+')
+  const chunks = Array.from({ length: 600 }, (_, i) => Buffer.alloc(512, i % 251))
+  const written = await pwriteMany(
+    fd,
+    chunks.map((view, i) => ({ view, position: BigInt(i * 512) })),
+  )
+  t.deepEqual(
+    written,
+    chunks.map(() => 512),
+  )
+  t.deepEqual(readFileSync(path), Buffer.concat(chunks))
+  const views = Array.from({ length: 601 }, () => Buffer.alloc(512, 0xee))
+  const counts = await preadMany(
+    fd,
+    views.map((view, i) => ({ view, position: i * 512 + 100 })),
+  )
+  t.deepEqual(
+    counts.slice(0, 599),
+    views.slice(0, 599).map(() => 512),
+  )
+  t.is(counts[599], 412, 'the last chunk is cut short by the end of the file')
+  t.is(counts[600], 0)
+  t.deepEqual(views[10], Buffer.concat([Buffer.alloc(412, 10), Buffer.alloc(100, 11)]))
+  t.deepEqual(views[599].subarray(412), Buffer.alloc(100, 0xee), 'bytes past what was read are left as they were')
+  t.deepEqual(views[600], Buffer.alloc(512, 0xee))
+})
+
+test('a request that fails fails alone (EBADF on a write-only descriptor), and a view detached meanwhile rejects the batch', async (t) => {
+  const dir = tempDir(t)
+  writeFileSync(join(dir, 'f'), 'abcdef')
+  using writeOnly = openSync(join(dir, 'f'), 'a')
+  const results = await preadMany(writeOnly, [{ view: Buffer.alloc(2), position: 0 }])
+  t.like(results[0], { code: 'EBADF', syscall: 'pread' })
+  using reader = openSync(join(dir, 'f'), 'r')
+  const view = new Uint8Array(new ArrayBuffer(4))
+  const pending = preadMany(reader, [{ view, position: 0 }])
+  structuredClone(view.buffer, { transfer: [view.buffer] })
+  await t.throwsAsync(pending, { message: /transferred, detached or shrunk/ })
+})
+
+test('a descriptor closed while its batch runs waits for the batch: the batch reads the file it was given', async (t) => {
+  const dir = tempDir(t)
+  writeFileSync(join(dir, 'f'), 'payload!')
+  const fd = openSync(join(dir, 'f'), 'r')
+  const views = Array.from({ length: 64 }, () => Buffer.alloc(8))
+  const pending = preadMany(
+    fd,
+    views.map((view) => ({ view, position: 0 })),
+  )
+  fd.close()
+  t.deepEqual(
+    await pending,
+    views.map(() => 8),
+  )
+  t.true(views.every((view) => view.toString() === 'payload!'))
+  t.throws(() => fd.fd, { code: 'EBADF' })
+})
+
+/** What a child's statxMany saw of `paths`, under strace: the results, whether io_uring was set up, and which paths the kernel got a statx system call for. */
+function traced(t: ExecutionContext, paths: string[], options: { env?: NodeJS.ProcessEnv; wrapper?: string[] } = {}) {
+  const log = join(tempDir(t), 'strace.log')
+  const script = `
+    const sysix = require(${JSON.stringify(ROOT)});
+    sysix.statxMany(JSON.parse(process.argv[1])).then((results) =>
+      process.stdout.write(JSON.stringify(results.map((r) => r instanceof Error ? r.code : String(r.ino)))))`
+  const command = [...(options.wrapper ?? []), process.execPath, '-e', script, JSON.stringify(paths)]
+  const result = spawnSync('strace', ['-f', '-qq', '-e', 'trace=io_uring_setup,statx', '-o', log, ...command], {
+    encoding: 'utf8',
+    env: { ...process.env, ...options.env },
+    timeout: 60_000,
+  })
+  t.is(result.status, 0, result.stderr)
+  const trace = readFileSync(log, 'utf8')
+  return {
+    results: JSON.parse(result.stdout) as string[],
+    ringSetUp: /io_uring_setup\(.*\) = \d+/.test(trace),
+    ringRefused: /io_uring_setup\(.*\) = -1 (\w+)/.exec(trace)?.[1],
+    statxCalls: paths.filter((path) => trace.includes(`"${path}"`)).length,
+  }
+}
+
+const expected = (paths: string[]) => paths.map((path) => String(statxSync(path).ino))
+
+test('where io_uring can be set up, the batch goes through it: the kernel sees no statx system call for any path', (t) => {
+  const { paths } = files(t, 50)
+  const run = traced(t, paths)
+  t.deepEqual(run.results, expected(paths))
+  if (run.ringSetUp) {
+    t.is(run.statxCalls, 0)
+  } else {
+    // Emulated (qemu has no io_uring) or forbidden here: the fallback, every path.
+    t.truthy(run.ringRefused ?? 'never asked', 'io_uring_setup refused or not passed to the kernel')
+    t.is(run.statxCalls, 50)
+  }
+})
+
+test('SYSIX_IO_URING=0: no ring is set up, one statx system call a path, the same results', (t) => {
+  const { paths } = files(t, 50)
+  const run = traced(t, paths, { env: { SYSIX_IO_URING: '0' } })
+  t.false(run.ringSetUp)
+  t.is(run.ringRefused, undefined, 'io_uring_setup is not even tried')
+  t.is(run.statxCalls, 50)
+  t.deepEqual(run.results, expected(paths))
+})
+
+for (const [answer, errno] of [
+  ['EPERM', 1],
+  ['ENOSYS', 38],
+] as const) {
+  test(`under a real seccomp filter answering ${answer} for io_uring_setup, the batch falls back to the threadpool`, (t) => {
+    const wrapper = seccompWrapper(t, NR_IO_URING_SETUP)
+    const { dir, paths } = files(t, 40)
+    const all = [...paths, join(dir, 'missing')]
+    const run = traced(t, all, { wrapper: [wrapper, String(errno)] })
+    t.false(run.ringSetUp)
+    t.is(run.statxCalls, 41)
+    t.deepEqual(run.results, [...expected(paths), 'ENOENT'])
+  })
+}
+
+test.serial('with kernel.io_uring_disabled=2 (as sysctl sets it), the batch falls back; the setting is restored', (t) => {
+  const setting = '/proc/sys/kernel/io_uring_disabled'
+  t.true(existsSync(setting), 'this kernel has kernel.io_uring_disabled (6.6 and later)')
+  const before = readFileSync(setting, 'utf8').trim()
+  const { paths } = files(t, 30)
+  tool('sysctl', ['-q', '-w', 'kernel.io_uring_disabled=2'])
+  try {
+    const run = traced(t, paths)
+    t.false(run.ringSetUp)
+    t.is(run.statxCalls, 30)
+    t.deepEqual(run.results, expected(paths))
+  } finally {
+    tool('sysctl', ['-q', '-w', `kernel.io_uring_disabled=${before}`])
+  }
+  t.is(readFileSync(setting, 'utf8').trim(), before)
+})
+
+test("workers that exit while their batches run leave no descriptor behind (but the threadpool's rings, one a thread at most)", (t) => {
+  const { paths } = files(t, 2000)
+  const out = inChild<{ fdsBefore: number; fdsAfter: number; rings: number }>(`
+    const { Worker } = require('node:worker_threads');
+    const fs = require('node:fs');
+    const ring = (n) => { try { return fs.readlinkSync('/proc/self/fd/' + n) === 'anon_inode:[io_uring]' } catch { return false } };
+    const count = () => fs.readdirSync('/proc/self/fd').filter((n) => !ring(n)).length;
+    (async () => {
+      // Node opens /dev/null once for its first worker: counted from after one.
+      await new Promise((resolve) => new Worker('', { eval: true }).once('exit', resolve));
+      const fdsBefore = count();
+      for (let i = 0; i < 5; i++) {
+        const worker = new Worker(\`
+          const sysix = require(\${JSON.stringify(sysixRoot)});
+          sysix.statxMany(\${JSON.stringify(${JSON.stringify(paths)})});
+          setImmediate(() => process.exit(0));\`, { eval: true });
+        await new Promise((resolve) => worker.once('exit', resolve));
+      }
+      // A worker's own descriptors (its loop's) close just after 'exit'.
+      for (let i = 0; i < 40 && count() !== fdsBefore; i++) await new Promise((r) => setTimeout(r, 50));
+      report({ fdsBefore, fdsAfter: count(), rings: fs.readdirSync('/proc/self/fd').filter(ring).length });
+    })();
+  `)
+  t.is(out.fdsAfter, out.fdsBefore)
+  t.true(out.rings <= 4, `${out.rings} rings for a threadpool of 4 threads`)
+})
