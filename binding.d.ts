@@ -400,6 +400,13 @@ export interface MachineInfo {
   /** Pipe buffer sizes. */
   pipe: PipeInfo
   /**
+   * Whether batches (`statxMany` and the like) run on io_uring: `null`
+   * if they do, or why not (`EPERM`: `kernel.io_uring_disabled` or a
+   * seccomp filter; `ENOSYS`: an old kernel, an emulator or a seccomp
+   * filter; `SYSIX_IO_URING=0`).
+   */
+  ioUringUnavailable: string | null
+  /**
    * The filesystem of the current directory, or `null` if there is no
    * current directory (it was deleted) or it cannot be read.
    */

@@ -203,7 +203,10 @@ function traced(t: ExecutionContext, paths: string[], options: { env?: NodeJS.Pr
   const script = `
     const sysix = require(${JSON.stringify(ROOT)});
     sysix.statxMany(JSON.parse(process.argv[1])).then((results) =>
-      process.stdout.write(JSON.stringify(results.map((r) => r instanceof Error ? r.code : String(r.ino)))))`
+      process.stdout.write(JSON.stringify({
+        results: results.map((r) => r instanceof Error ? r.code : String(r.ino)),
+        unavailable: sysix.info().ioUringUnavailable,
+      })))`
   const command = [...(options.wrapper ?? []), process.execPath, '-e', script, JSON.stringify(paths)]
   const result = spawnSync('strace', ['-f', '-qq', '-e', 'trace=io_uring_setup,statx', '-o', log, ...command], {
     encoding: 'utf8',
@@ -212,8 +215,11 @@ function traced(t: ExecutionContext, paths: string[], options: { env?: NodeJS.Pr
   })
   t.is(result.status, 0, result.stderr)
   const trace = readFileSync(log, 'utf8')
+  const { results, unavailable } = JSON.parse(result.stdout) as { results: string[]; unavailable: string | null }
   return {
-    results: JSON.parse(result.stdout) as string[],
+    results,
+    /** What `info()` says of io_uring, in the same process. */
+    unavailable,
     ringSetUp: /io_uring_setup\(.*\) = \d+/.test(trace),
     ringRefused: /io_uring_setup\(.*\) = -1 (\w+)/.exec(trace)?.[1],
     statxCalls: paths.filter((path) => trace.includes(`"${path}"`)).length,
@@ -228,6 +234,7 @@ test('where io_uring can be set up, the batch goes through it: the kernel sees n
   t.deepEqual(run.results, expected(paths))
   if (run.ringSetUp) {
     t.is(run.statxCalls, 0)
+    t.is(run.unavailable, null, 'info() says batches use io_uring')
   } else {
     // Emulated (qemu has no io_uring) or forbidden here: the fallback, every path.
     t.truthy(run.ringRefused ?? 'never asked', 'io_uring_setup refused or not passed to the kernel')
@@ -240,6 +247,7 @@ test('SYSIX_IO_URING=0: no ring is set up, one statx system call a path, the sam
   const run = traced(t, paths, { env: { SYSIX_IO_URING: '0' } })
   t.false(run.ringSetUp)
   t.is(run.ringRefused, undefined, 'io_uring_setup is not even tried')
+  t.is(run.unavailable, 'SYSIX_IO_URING=0')
   t.is(run.statxCalls, 50)
   t.deepEqual(run.results, expected(paths))
 })
@@ -254,6 +262,7 @@ for (const [answer, errno] of [
     const all = [...paths, join(dir, 'missing')]
     const run = traced(t, all, { wrapper: [wrapper, String(errno)] })
     t.false(run.ringSetUp)
+    t.is(run.unavailable, `${answer}: ${answer === 'EPERM' ? 'operation not permitted' : 'function not implemented'}`)
     t.is(run.statxCalls, 41)
     t.deepEqual(run.results, [...expected(paths), 'ENOENT'])
   })
@@ -268,6 +277,8 @@ test.serial('with kernel.io_uring_disabled=2 (as sysctl sets it), the batch fall
   try {
     const run = traced(t, paths)
     t.false(run.ringSetUp)
+    t.is(run.ringRefused, 'EPERM')
+    t.is(run.unavailable, 'EPERM: operation not permitted')
     t.is(run.statxCalls, 30)
     t.deepEqual(run.results, expected(paths))
   } finally {

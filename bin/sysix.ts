@@ -60,7 +60,7 @@ function yesNo(flag: boolean): string {
 
 /** The human-readable report. */
 export function format(report: SysixInfo): string {
-  const { runtime, kernel, cpu, openFiles, pipe, cwd } = report
+  const { runtime, kernel, cpu, openFiles, pipe, cwd, ioUringUnavailable } = report
   const quota = cpu.quota
     ? `${cpus(cpu.quota.cpus)} (${cpu.quota.quotaUs} of every ${cpu.quota.periodUs} µs, cgroup v${cpu.quota.version} ${cpu.quota.cgroup})`
     : 'none'
@@ -75,6 +75,7 @@ export function format(report: SysixInfo): string {
   return [
     `sysix ${report.sysix.version} on ${runtime.name} ${runtime.version} (Node-API ${runtime.napi ?? 'unknown'})`,
     `kernel          ${kernel.name} ${kernel.release} ${kernel.machine}`,
+    `  io_uring      ${ioUringUnavailable === null ? 'used by batches (statxMany...)' : `unavailable (${ioUringUnavailable}): batches run on the threadpool`}`,
     `cpus            ${cpu.count} usable (cpuCount)`,
     `  physical      ${cpu.physical} cores`,
     `  affinity      ${cpuList(cpu.affinity)} (${cpus(cpu.affinity.length)})`,

@@ -78,6 +78,11 @@ pub struct MachineInfo {
     pub open_files: Limit,
     /// Pipe buffer sizes.
     pub pipe: PipeInfo,
+    /// Whether batches (`statxMany` and the like) run on io_uring: `null`
+    /// if they do, or why not (`EPERM`: `kernel.io_uring_disabled` or a
+    /// seccomp filter; `ENOSYS`: an old kernel, an emulator or a seccomp
+    /// filter; `SYSIX_IO_URING=0`).
+    pub io_uring_unavailable: Option<String>,
     /// The filesystem of the current directory, or `null` if there is no
     /// current directory (it was deleted) or it cannot be read.
     pub cwd: Option<Filesystem>,
@@ -117,6 +122,14 @@ fn gather() -> MachineInfo {
         pipe: PipeInfo {
             default_capacity: info.pipe_capacity.map(saturate),
             max_capacity: info.pipe_max_capacity.map(saturate),
+        },
+        io_uring_unavailable: match sysix_core::fs::batch::io_uring_available() {
+            Ok(()) => None,
+            Err(None) => Some("SYSIX_IO_URING=0".to_owned()),
+            Err(Some(errno)) => {
+                let (code, description) = crate::errno::describe(errno);
+                Some(format!("{code}: {description}"))
+            }
         },
         cwd: cwd
             .zip(info.filesystem.and_then(Result::ok))

@@ -56,13 +56,15 @@ thread_local! {
     static RING: RefCell<Slot> = const { RefCell::new(Slot::Untried) };
 }
 
-/// Whether io_uring can be used here, and if not, why: the error its setup
-/// gave (`EPERM`, `ENOSYS`, ...), or `None` when `SYSIX_IO_URING=0` forbids it.
+/// Whether batches can use io_uring here, and if not, why: the error a
+/// ring's setup gives (`EPERM` for `kernel.io_uring_disabled` or a seccomp
+/// filter, `ENOSYS` for an old kernel, an emulator or a seccomp filter), or
+/// `None` when `SYSIX_IO_URING=0` forbids it. Sets up a ring and closes it.
 pub fn io_uring_available() -> std::result::Result<(), Option<Errno>> {
     if !allowed() {
         return Err(None);
     }
-    with_ring(|_| ()).map_err(Some)
+    Ring::new().map(drop).map_err(Some)
 }
 
 /// Runs `job` with this thread's ring.
