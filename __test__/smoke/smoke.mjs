@@ -78,6 +78,7 @@ import * as area_fs_dir from './fs/dir.mjs'
 import * as area_fs_memfd from './fs/memfd.mjs'
 import * as area_fs_xattr from './fs/xattr.mjs'
 import * as area_fs_inotify from './fs/inotify.mjs'
+import * as area_fs_batch from './fs/batch.mjs'
 
 /** Every area's cases, in order. */
 const AREAS = [
@@ -91,6 +92,7 @@ const AREAS = [
   area_fs_open,
   area_fs_root,
   area_fs_stat,
+  area_fs_batch,
   area_fs_lock,
   area_fs_data,
   area_fs_io,

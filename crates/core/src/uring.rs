@@ -1,6 +1,6 @@
-//! A small io_uring of our own, on rustix's raw `io_uring` calls: one ring
-//! per thread that runs batches ([`crate::fs::batch`]), each batch submitted
-//! and reaped to the last entry before [`Ring::run`] returns.
+//! A small io_uring of our own, on rustix's raw `io_uring` calls: a ring a
+//! batch ([`crate::fs::batch`]), its entries submitted and reaped to the
+//! last before [`Ring::run`] returns, closed with the batch.
 //!
 //! No crate here wraps io_uring for every target sysix builds for (the
 //! `io-uring` crate has layouts for five architectures, not armv7 or
@@ -45,7 +45,7 @@ impl Mapping {
                 ptr::null_mut(),
                 len,
                 ProtFlags::READ | ProtFlags::WRITE,
-                MapFlags::SHARED | MapFlags::POPULATE,
+                MapFlags::SHARED,
                 fd,
                 offset,
             )
