@@ -557,6 +557,9 @@ export declare const VERSION: string
 // The calls, as `bindings!` declares them (scripts/binding-typings.mjs, from bindingTable()).
 import type { FdLike } from './lib/fd'
 
+/** The environment's scratch memory (`arg::Scratch`): what a synchronous call given `undefined` for its array fills, read from here at once. */
+export declare const scratch: ArrayBuffer
+
 /** The names of the `Advice` choice; the binding takes the index of one. */
 export type Advice = 'normal' | 'random' | 'sequential' | 'willneed' | 'dontneed' | 'noreuse'
 
@@ -631,7 +634,7 @@ export declare function fdDup(fd: FdLike, token: number): number
  * `fd` into `out`. A number, not a descriptor to resolve: the Deno
  * check of a number argument asks it, and a `FileId` of its own.
  */
-export declare function fdIdentity(fd: number, out: BigUint64Array): void
+export declare function fdIdentity(fd: number, out: BigUint64Array | undefined): void
 
 /**
  * Replaces `path` with `data`, whole or not at all; a `mode` of -1
@@ -649,7 +652,7 @@ export declare function writeFileAtomic(path: string | Uint8Array, data: ArrayBu
  * `statx` of each path, relative to `dir`: fills `out` (`STATX_LEN`
  * slots a path, the `StatxSlot` layout) and gives each path's outcome.
  */
-export declare function statxMany(dir: FdLike, paths: Array<string | Uint8Array>, mask: number, follow: boolean, sync: number, out: BigInt64Array): Promise<Array<number | Error>>
+export declare function statxMany(dir: FdLike, paths: Array<string | Uint8Array>, mask: number, follow: boolean, sync: number, out: BigInt64Array | undefined): Promise<Array<number | Error>>
 
 /**
  * `pread` into each view at its position: the bytes each read, or its error.
@@ -1159,12 +1162,12 @@ export declare function rootOpenRoot(dir: FdLike, kernel: boolean, path: string 
 /**
  * `statx` beneath the root, into `out` (the `StatxSlot` layout).
  */
-export declare function rootStatSync(dir: FdLike, kernel: boolean, path: string | Uint8Array, follow: boolean, out: BigInt64Array): void
+export declare function rootStatSync(dir: FdLike, kernel: boolean, path: string | Uint8Array, follow: boolean, out: BigInt64Array | undefined): void
 
 /**
  * `statx` beneath the root, into `out` (the `StatxSlot` layout).
  */
-export declare function rootStat(dir: FdLike, kernel: boolean, path: string | Uint8Array, follow: boolean, out: BigInt64Array): Promise<void>
+export declare function rootStat(dir: FdLike, kernel: boolean, path: string | Uint8Array, follow: boolean, out: BigInt64Array | undefined): Promise<void>
 
 /**
  * `mkdirat` beneath the root.
@@ -1270,13 +1273,13 @@ export declare function rootReaddir(dir: FdLike, kernel: boolean, path: string |
  * `statx`: a path relative to `dir` (`AT_FDCWD` for the current
  * directory), or a descriptor itself; fills `out` (the `StatxSlot` layout).
  */
-export declare function statxSync(dir: FdLike, target: string | Uint8Array | FdLike, mask: number, follow: boolean, sync: number, out: BigInt64Array): void
+export declare function statxSync(dir: FdLike, target: string | Uint8Array | FdLike, mask: number, follow: boolean, sync: number, out: BigInt64Array | undefined): void
 
 /**
  * `statx`: a path relative to `dir` (`AT_FDCWD` for the current
  * directory), or a descriptor itself; fills `out` (the `StatxSlot` layout).
  */
-export declare function statx(dir: FdLike, target: string | Uint8Array | FdLike, mask: number, follow: boolean, sync: number, out: BigInt64Array): Promise<void>
+export declare function statx(dir: FdLike, target: string | Uint8Array | FdLike, mask: number, follow: boolean, sync: number, out: BigInt64Array | undefined): Promise<void>
 
 /**
  * `statfs(path)` or `fstatfs(fd)`.
@@ -1352,7 +1355,7 @@ export declare function machineInfo(): MachineInfo
  * reading and writing ends go into `out`, registered under `token` and
  * the token after it.
  */
-export declare function pipe(nonBlocking: boolean, direct: boolean, token: number, out: Int32Array): void
+export declare function pipe(nonBlocking: boolean, direct: boolean, token: number, out: Int32Array | undefined): void
 
 /**
  * `fcntl(fd, F_GETPIPE_SZ)`—A pipe's capacity in bytes.

@@ -256,6 +256,28 @@ const ATTACKS: Record<string, [Kind, Record<string, Attack>]> = {
   readv: ['file', { array: (s, fd) => sysix.readv(fd, array(s, [Buffer.alloc(8)])) }],
   writevSync: ['file', { array: (s, fd) => sysix.writevSync(fd, array(s, [buffer()])) }],
   writev: ['file', { array: (s, fd) => sysix.writev(fd, array(s, [buffer()])) }],
+  'statxMany dirFd': [
+    'dir',
+    {
+      array: (s, fd) => sysix.statxMany(array(s, ['inside']), { dirFd: fd }),
+      url: (s, fd) => sysix.statxMany([url(s, 'inside')], { dirFd: fd }),
+      options: (s, fd) => sysix.statxMany(['inside'], options(s, { dirFd: fd })),
+    },
+  ],
+  preadMany: [
+    'file',
+    {
+      array: (s, fd) => sysix.preadMany(fd, array(s, [{ view: Buffer.alloc(8), position: 0 }])),
+      request: (s, fd) => sysix.preadMany(fd, [options(s, { view: Buffer.alloc(8), position: 0 })]),
+    },
+  ],
+  pwriteMany: [
+    'file',
+    {
+      array: (s, fd) => sysix.pwriteMany(fd, array(s, [{ view: Buffer.from('PWNED'), position: 0 }])),
+      request: (s, fd) => sysix.pwriteMany(fd, [options(s, { view: Buffer.from('PWNED'), position: 0 })]),
+    },
+  ],
   preadv2Sync: [
     'file',
     {
@@ -424,6 +446,7 @@ const NO_CALLER_CODE_AFTER = [
 /** Exports that take no descriptor at all. */
 const NO_DESCRIPTOR = [
   'borrowFd',
+  'fileTimesMany',
   'pipe',
   'dupStdin',
   'dupStdout',
@@ -590,6 +613,25 @@ test('where no code may be generated from strings, the wrappers are the shared o
 // ---------------------------------------------------------------------------
 // The binding's exports
 
+test('code that reaches into the addon and detaches its scratch memory gets errors, never a write to freed memory', (t) => {
+  const out = inChild<{ before: string; after: string[]; into: string }>(`
+    const internal = require(${JSON.stringify(join(ROOT, 'dist', 'lib', 'binding.js'))});
+    const before = typeof sysix.statxSync('/').ino;
+    const memory = internal.scratch.i64.buffer;
+    structuredClone(memory, { transfer: [memory] });
+    const after = [];
+    for (const run of [() => sysix.statxSync('/'), () => sysix.fileTimesSync('/'), () => sysix.pipe(), () => sysix.FileId.fromPath('/')]) {
+      try { run(); after.push('returned') } catch (error) { after.push(error.message) }
+    }
+    const into = new BigInt64Array(sysix.STATX_LEN);
+    sysix.statxSync('/', {}, into);
+    report({ before, after, into: typeof into[sysix.StatxSlot.Ino] });
+  `)
+  t.is(out.before, 'bigint')
+  t.deepEqual(out.after, Array(4).fill("sysix's own scratch memory was detached"))
+  t.is(out.into, 'bigint', 'calls given an array of their own still work')
+})
+
 test('every export the binding registers was made by bindings!, or is listed with its reason', (t) => {
   const addon = fs.readdirSync(join(ROOT, 'dist')).find((name) => /^sysix\..+\.node$/.test(name))
   t.truthy(addon, 'the build wrote an addon into dist/')
@@ -602,6 +644,7 @@ test('every export the binding registers was made by bindings!, or is listed wit
     VERSION: 'a constant: the version the loader checks against package.json',
     STATX_LEN: "a constant of the statx layout, napi-derive's",
     StatxSlot: "the statx layout, an enum of napi-derive's",
+    scratch: "the environment's scratch memory, made as the addon loads, which synchronous calls given undefined fill",
   }
   const unexplained = Object.keys(raw).filter((name) => !made.has(name) && !(name in notCalls))
   t.deepEqual(unexplained, [], 'no export bypasses bindings!')

@@ -14,7 +14,7 @@ import type { FileHandle } from 'node:fs/promises'
 import { Socket, type SocketConstructorOpts } from 'node:net'
 import { types, inspect } from 'node:util'
 
-import { native } from './binding'
+import { native, scratch } from './binding'
 import { closedFd, invalidArgType, invalidArgValue, nodeError } from './errors'
 import { checkDenoNumber, DENO, denoResource, denoResourceId, NODE_WORKER, refuseBunSocket, refuseDenoStream } from './runtime'
 import { INT32_MAX, isPathLike, toPath, validateInteger, validateOptions, type PathLike } from './validate'
@@ -506,14 +506,14 @@ const EXPECTED: Record<string, string> = {
   target: 'of type string or number or an instance of Buffer, URL, OwnedFd, BorrowedFd or FileHandle',
 }
 
-const identityOut = new BigUint64Array(2)
-
 /** A plain descriptor number, checked (and, on Deno, checked to be a kernel descriptor). */
 function plainNumber(value: number, param: string): number {
   validateInteger(value, param, 0, INT32_MAX)
   checkDenoNumber(value, param, native.fdKnown, (fd) => {
-    native.fdIdentity(fd, identityOut)
-    return [identityOut[0], identityOut[1]]
+    // The scratch memory, found at the call: this module is loaded while
+    // the binding's is (call.ts resolves descriptors with it).
+    native.fdIdentity(fd, undefined)
+    return [scratch.u64[0], scratch.u64[1]]
   })
   return value
 }

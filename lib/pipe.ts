@@ -1,6 +1,6 @@
 // Anonymous pipes and duplicates of the standard streams.
 
-import { native } from './binding'
+import { native, scratch } from './binding'
 import { type FdLike, newOwnedFd, type OwnedFd, ownedFromToken, takeTokens } from './fd'
 import { INT32_MAX, validateBoolean, validateInteger, validateOptions } from './validate'
 
@@ -70,7 +70,7 @@ export class Pipe implements Disposable {
 }
 
 /** Where the binding writes a new pipe's two descriptor numbers. */
-const ends = new Int32Array(2)
+const ends = scratch.i32
 
 /**
  * Creates an anonymous pipe. Both ends are close-on-exec, so a child process
@@ -101,8 +101,9 @@ export function pipe(options?: PipeOptions): Pipe {
   const flags = [validateBoolean(nonBlocking, 'options.nonBlocking', false), validateBoolean(direct, 'options.direct', false)] as const
   // The two ends are registered under this token and the next.
   const token = takeTokens(2)
-  native.pipe(...flags, token, ends)
-  return makePipe(ownedFromToken(ends[0], token), ownedFromToken(ends[1], token + 1))
+  native.pipe(...flags, token, undefined)
+  const [reader, writer] = [ends[0], ends[1]]
+  return makePipe(ownedFromToken(reader, token), ownedFromToken(writer, token + 1))
 }
 
 /**

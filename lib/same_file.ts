@@ -2,7 +2,7 @@
 
 import { inspect } from 'node:util'
 
-import { native } from './binding'
+import { native, scratch } from './binding'
 import { named } from './call'
 import { closedFd, invalidArgType } from './errors'
 import { type FdLike, newOwnedFd, type OwnedFd, type PathOrFd, toTargetArg } from './fd'
@@ -11,7 +11,7 @@ import { toPath, type PathLike } from './validate'
 const INTERNAL: unique symbol = Symbol('sysix.internal')
 
 /** Where the binding writes a new identity's device and inode numbers. */
-const ids = new BigUint64Array(2)
+const ids = scratch.u64
 
 const { O_PATH, O_RDONLY } = native.fsConstants()
 const openAsFileIdFromPath = named(native.openSync, 'FileId.fromPath')
@@ -59,7 +59,7 @@ export class FileId implements Disposable {
     // descriptor is closed if that fails.
     wrap = (held) => {
       try {
-        native.fdIdentity(held.fd, ids)
+        native.fdIdentity(held.fd, undefined)
       } catch (error) {
         held.close()
         throw error

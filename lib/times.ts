@@ -2,7 +2,7 @@
 
 import { types } from 'node:util'
 
-import { native } from './binding'
+import { native, scratch } from './binding'
 import { named } from './call'
 import { invalidArgType, invalidArgValue, outOfRange, type SystemError } from './errors'
 import { type PathOrFd, toTargetArg } from './fd'
@@ -79,7 +79,7 @@ function toTime(value: unknown, name: string): bigint | 'now' | undefined {
  * gets its own.
  */
 const S = { ...native.StatxSlot }
-const shared = new BigInt64Array(native.STATX_LEN)
+const shared = scratch.i64
 const NS_PER_S = 1_000_000_000n
 /** `STATX_ATIME | STATX_MTIME | STATX_CTIME | STATX_BTIME`. */
 const TIMES = (() => {
@@ -126,7 +126,7 @@ function readTimes(out: BigInt64Array, _words?: Uint32Array, base = 0): FileTime
  */
 export function fileTimesSync(target: PathOrFd, options?: FileTimesOptions): FileTimes {
   const path = toTargetArg(target, 'target')
-  statxAsFileTimesSync(AT_FDCWD, path, TIMES, validateFollow(options), AS_STAT, shared)
+  statxAsFileTimesSync(AT_FDCWD, path, TIMES, validateFollow(options), AS_STAT, undefined)
   return readTimes(shared)
 }
 

@@ -64,10 +64,13 @@ export function flagBits<K extends string>(
   return bits
 }
 
+/** What absent options read as: one frozen object, not a new one a call. */
+const NO_OPTIONS: Readonly<Record<string, undefined>> = Object.freeze({})
+
 /** Checks an options argument: absent (`undefined` or `null`) or an object. */
 export function validateOptions<T extends object>(value: T | null | undefined, name = 'options'): Partial<T> {
   if (value === undefined || value === null) {
-    return {}
+    return NO_OPTIONS as Partial<T>
   }
   if (typeof value !== 'object') {
     throw invalidArgType(name, 'of type object', value)

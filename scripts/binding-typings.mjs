@@ -47,6 +47,11 @@ function jsdoc(doc, indent = '') {
 
 const native = createRequire(import.meta.url)(builtAddon())
 const out = [`${MARK} (scripts/binding-typings.mjs, from bindingTable()).`, "import type { FdLike } from './lib/fd'", '']
+out.push(
+  "/** The environment's scratch memory (`arg::Scratch`): what a synchronous call given `undefined` for its array fills, read from here at once. */",
+  'export declare const scratch: ArrayBuffer',
+  '',
+)
 for (const { name, names } of native.bindingChoices()) {
   out.push(`/** The names of the \`${name}\` choice; the binding takes the index of one. */`)
   out.push(`export type ${name} = ${names.map((n) => `'${n}'`).join(' | ')}`, '')

@@ -2,7 +2,7 @@
 
 import { inspect } from 'node:util'
 
-import { native } from '../binding'
+import { native, scratch } from '../binding'
 import { named } from '../call'
 import { closedFd } from '../errors'
 import { newOwnedFd, newOwnedFdAsync, type OwnedFd } from '../fd'
@@ -11,7 +11,7 @@ import { type PathLike, toPath, validateBoolean, validateFollow, validateMode, v
 import { type OpenFlags, rawNames, toOpenFlags } from './common'
 import { type Dirent, type ReaddirOptions, toDirents } from './dir'
 import { type RenameOptions, renameBits } from './names'
-import { readStatx, STATX_LEN, type Statx, wordsOf } from './stat'
+import { readStatx, STATX_LEN, type Statx } from './stat'
 
 /** Options of {@link Root.open}. */
 export interface RootOptions {
@@ -47,8 +47,9 @@ function useKernel(options: RootOptions | undefined): boolean {
   return wanted && kernelResolution
 }
 
-const shared = new BigInt64Array(STATX_LEN)
-const sharedWords = wordsOf(shared)
+/** The synchronous calls fill the scratch memory. */
+const shared = scratch.i64
+const sharedWords = scratch.words
 
 const lstatSync = named(native.rootStatSync, 'Root.lstatSync')
 const lstat = named(native.rootStat, 'Root.lstat')
@@ -167,7 +168,7 @@ export class Root implements Disposable {
 
   /** `statx` of what `path` names beneath the root, following a final symlink (inside the root). */
   statSync(path: PathLike): Statx {
-    native.rootStatSync(this.#dir, this.#kernel, toPath(path, 'path'), true, shared)
+    native.rootStatSync(this.#dir, this.#kernel, toPath(path, 'path'), true, undefined)
     return readStatx(shared, sharedWords)
   }
 
@@ -180,7 +181,7 @@ export class Root implements Disposable {
 
   /** `statx` of what `path` names, of a final symlink itself. */
   lstatSync(path: PathLike): Statx {
-    lstatSync(this.#dir, this.#kernel, toPath(path, 'path'), false, shared)
+    lstatSync(this.#dir, this.#kernel, toPath(path, 'path'), false, undefined)
     return readStatx(shared, sharedWords)
   }
 

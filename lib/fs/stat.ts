@@ -4,7 +4,7 @@ import { endianness } from 'node:os'
 import { types } from 'node:util'
 
 import type { StatFs, StatxSync } from '../../binding'
-import { choices, native } from '../binding'
+import { choices, native, scratch } from '../binding'
 import { invalidArgValue } from '../errors'
 import { type FdLike, type PathOrFd, toTargetArg } from '../fd'
 import { type PathLike, toPath, validateBoolean, validateInteger, validateChoice, validateOptions } from '../validate'
@@ -155,6 +155,12 @@ function attributesOf(set: number, known: number): StatxAttributes {
 /** The low 32 bits of each slot sit in this word of its pair (the byte order's). */
 const LOW = endianness() === 'LE' ? 0 : 1
 
+/** A small field: the low word of slot `at` (no `bigint` made). Module-level, so that no closure is made per call. */
+const small = (words: Uint32Array, at: number) => words[at * 2 + LOW]
+
+/** An unsigned 64-bit field at slot `at`. */
+const big = (out: BigInt64Array, at: number) => u64(out[at])
+
 /** @internal The array's slots as pairs of 32-bit words: reading a small field this way allocates no `bigint`. */
 export const wordsOf = (out: BigInt64Array) => new Uint32Array(out.buffer, out.byteOffset, out.length * 2)
 
@@ -163,42 +169,40 @@ export const wordsOf = (out: BigInt64Array) => new Uint32Array(out.buffer, out.b
  * `base` of `out` (a batch's layouts lie one after another).
  */
 export function readStatx(out: BigInt64Array, words = wordsOf(out), base = 0): Statx {
-  const small = (slot: number) => words[(base + slot) * 2 + LOW]
-  const big = (slot: number) => u64(out[base + slot])
-  const mode = small(S.Mode)
-  const fit = small(S.NsFit) === 1
-  const dio = small(S.HasDioAlign) === 1
+  const mode = small(words, base + S.Mode)
+  const fit = small(words, base + S.NsFit) === 1
+  const dio = small(words, base + S.HasDioAlign) === 1
   return {
-    mask: small(S.Mask),
+    mask: small(words, base + S.Mask),
     type: fileType(mode),
-    dev: big(S.Dev),
-    devMajor: small(S.DevMajor),
-    devMinor: small(S.DevMinor),
-    ino: big(S.Ino),
+    dev: big(out, base + S.Dev),
+    devMajor: small(words, base + S.DevMajor),
+    devMinor: small(words, base + S.DevMinor),
+    ino: big(out, base + S.Ino),
     mode,
-    nlink: small(S.Nlink),
-    uid: small(S.Uid),
-    gid: small(S.Gid),
-    rdev: big(S.Rdev),
-    rdevMajor: small(S.RdevMajor),
-    rdevMinor: small(S.RdevMinor),
-    size: big(S.Size),
-    blocks: big(S.Blocks),
-    blksize: small(S.Blksize),
+    nlink: small(words, base + S.Nlink),
+    uid: small(words, base + S.Uid),
+    gid: small(words, base + S.Gid),
+    rdev: big(out, base + S.Rdev),
+    rdevMajor: small(words, base + S.RdevMajor),
+    rdevMinor: small(words, base + S.RdevMinor),
+    size: big(out, base + S.Size),
+    blocks: big(out, base + S.Blocks),
+    blksize: small(words, base + S.Blksize),
     atimeNs: time(out, fit, base, S.AtimeNs, S.AtimeSec, S.AtimeNsec),
     mtimeNs: time(out, fit, base, S.MtimeNs, S.MtimeSec, S.MtimeNsec),
     ctimeNs: time(out, fit, base, S.CtimeNs, S.CtimeSec, S.CtimeNsec),
-    birthtimeNs: small(S.HasBtime) === 1 ? time(out, fit, base, S.BtimeNs, S.BtimeSec, S.BtimeNsec) : null,
-    mntId: small(S.HasMntId) === 1 ? big(S.MntId) : null,
-    dioMemAlign: dio ? small(S.DioMemAlign) : null,
-    dioOffsetAlign: dio ? small(S.DioOffsetAlign) : null,
-    attributes: attributesOf(small(S.Attributes), small(S.AttributesMask)),
+    birthtimeNs: small(words, base + S.HasBtime) === 1 ? time(out, fit, base, S.BtimeNs, S.BtimeSec, S.BtimeNsec) : null,
+    mntId: small(words, base + S.HasMntId) === 1 ? big(out, base + S.MntId) : null,
+    dioMemAlign: dio ? small(words, base + S.DioMemAlign) : null,
+    dioOffsetAlign: dio ? small(words, base + S.DioOffsetAlign) : null,
+    attributes: attributesOf(small(words, base + S.Attributes), small(words, base + S.AttributesMask)),
   }
 }
 
-/** The synchronous calls share one array; each promise gets its own. */
-const shared = new BigInt64Array(STATX_LEN)
-const sharedWords = wordsOf(shared)
+/** The synchronous calls fill the scratch memory; each promise gets an array of its own. */
+const shared = scratch.i64
+const sharedWords = scratch.words
 
 /** @internal The options of a `statx` as the binding takes them: `[dir, mask, follow, sync]`, each read once. */
 export function statxOptionArgs(options: StatxOptions | undefined) {
@@ -209,13 +213,6 @@ export function statxOptionArgs(options: StatxOptions | undefined) {
     validateBoolean(followSymlinks, 'options.followSymlinks', true),
     validateChoice(sync, 'options.sync', SYNC_MODES, 'as-stat'),
   ] as const
-}
-
-function statxArgs(target: unknown, options: StatxOptions | undefined) {
-  // The target before the options, as the parameters come.
-  const path = toTargetArg(target, 'target')
-  const [dir, mask, follow, sync] = statxOptionArgs(options)
-  return [dir, path, mask, follow, sync] as const
 }
 
 /**
@@ -239,15 +236,22 @@ function statxArgs(target: unknown, options: StatxOptions | undefined) {
 export function statxSync(target: PathOrFd, options?: StatxOptions): Statx
 export function statxSync(target: PathOrFd, options: StatxOptions | undefined, into: BigInt64Array): BigInt64Array
 export function statxSync(target: PathOrFd, options?: StatxOptions, into?: BigInt64Array): Statx | BigInt64Array {
-  const args = statxArgs(target, options)
+  // The target before the options, as the parameters come; no array is
+  // made of the arguments, the hot path allocates only the result.
+  const path = toTargetArg(target, 'target')
+  const { dirFd, mask, followSymlinks, sync } = validateOptions(options)
+  const dir = dirFd === undefined ? AT_FDCWD : dirFd
+  const fields = mask === undefined ? ALL : validateInteger(mask, 'options.mask', 0, 0xffffffff)
+  const follow = validateBoolean(followSymlinks, 'options.followSymlinks', true)
+  const mode = validateChoice(sync, 'options.sync', SYNC_MODES, 'as-stat')
   if (into !== undefined) {
     if (!types.isBigInt64Array(into) || into.length < STATX_LEN) {
       throw invalidArgValue('into', into, `must be a BigInt64Array of at least ${STATX_LEN} elements`)
     }
-    native.statxSync(...args, into)
+    native.statxSync(dir, path, fields, follow, mode, into)
     return into
   }
-  native.statxSync(...args, shared)
+  native.statxSync(dir, path, fields, follow, mode, undefined)
   return readStatx(shared, sharedWords)
 }
 
@@ -261,7 +265,9 @@ export function statxSync(target: PathOrFd, options?: StatxOptions, into?: BigIn
  */
 export async function statx(target: PathOrFd, options?: StatxOptions): Promise<Statx> {
   const out = new BigInt64Array(STATX_LEN)
-  await native.statx(...statxArgs(target, options), out)
+  const path = toTargetArg(target, 'target')
+  const [dir, mask, follow, sync] = statxOptionArgs(options)
+  await native.statx(dir, path, mask, follow, sync, out)
   return readStatx(out)
 }
 

@@ -7,15 +7,18 @@
 
 use std::sync::{Arc, Mutex};
 
-use napi::bindgen_prelude::{FnArgs, Function, JsObjectValue, Object};
+use napi::bindgen_prelude::{FnArgs, Function, JsObjectValue, Object, Unknown};
 use napi::{Env, JsValue};
 use napi_derive::napi;
 use sysix_core::fd::registry::{self, Owner};
+
+use crate::arg::{RawView, Scratch};
 
 /// The state of one environment, kept as its Node-API instance data.
 struct EnvState {
     owner: Owner,
     gate: Gate,
+    scratch: Scratch,
 }
 
 /// Whether an environment is still alive, for threads of sysix's own that
@@ -50,8 +53,14 @@ impl Gate {
 /// exits). Waits first: they lease descriptors, whose close then follows the
 /// end of each wait.
 #[napi(module_exports)]
-pub fn init(exports: Object, env: Env) -> napi::Result<()> {
+pub fn init(mut exports: Object, env: Env) -> napi::Result<()> {
     crate::bind::register(&env, &exports)?;
+    // SAFETY: `env` is the module's, as it is initialised.
+    let (scratch, buffer) = unsafe { Scratch::new(env.raw()) }?;
+    // SAFETY: `buffer` is a value of this environment, made just now.
+    exports.set_named_property("scratch", unsafe {
+        Unknown::from_raw_unchecked(env.raw(), buffer)
+    })?;
     let owner = Owner::new();
     let gate = Gate::default();
     gate.open();
@@ -59,6 +68,7 @@ pub fn init(exports: Object, env: Env) -> napi::Result<()> {
         EnvState {
             owner,
             gate: gate.clone(),
+            scratch,
         },
         (),
         |_| {},
@@ -83,6 +93,17 @@ fn state(env: &Env) -> napi::Result<&'static EnvState> {
 /// The owner of the descriptors of the environment `env`.
 pub(crate) fn owner(env: &Env) -> napi::Result<Owner> {
     state(env).map(|state| state.owner)
+}
+
+/// The scratch memory of the environment `env` (see [`Scratch`]).
+///
+/// # Safety
+///
+/// `env` is the current callback's.
+pub(crate) unsafe fn scratch(env: napi::sys::napi_env) -> napi::Result<RawView> {
+    let state = state(&Env::from_raw(env))?;
+    // SAFETY: per this function's contract; the state is this environment's.
+    unsafe { state.scratch.view(env) }
 }
 
 /// The gate of the environment `env`, for settling its promises from other threads.

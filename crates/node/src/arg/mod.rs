@@ -34,7 +34,9 @@ pub(crate) use fd::{Dir, Fd, FdNumber, Target, Token, WaitId};
 pub(crate) use num::{Int, MaybeOffset, Offset, Offsets, Uint};
 pub(crate) use path::{PathArg, Paths};
 pub(crate) use time::TimeArg;
-pub(crate) use view::{Data, I32Out, I64Out, Sink, SinkEach, Sinks, U64Out, Views};
+pub(crate) use view::{
+    Data, I32Out, I64Out, RawView, Scratch, Sink, SinkEach, Sinks, U64Out, Views,
+};
 
 /// What kind of argument a parameter is, for the TypeScript layer, which
 /// resolves descriptor objects (`OwnedFd`, `BorrowedFd`, `FileHandle`) to
@@ -221,4 +223,57 @@ unsafe fn elements<T>(
             each(element)
         })
         .collect()
+}
+
+/// How a call's body sees an argument, which stays where the callback made
+/// it: a plain number or flag by value, anything else by reference.
+pub(crate) trait Body<'a> {
+    /// What the body gets.
+    type As;
+    /// The argument for the body.
+    fn body(self) -> Self::As;
+}
+
+macro_rules! body_by_value {
+    ($($ty:ty),*) => {$(
+        impl<'a> Body<'a> for &'a mut $ty {
+            type As = $ty;
+            fn body(self) -> $ty {
+                *self
+            }
+        }
+    )*};
+}
+
+macro_rules! body_by_reference {
+    ($($ty:ty),*) => {$(
+        impl<'a> Body<'a> for &'a mut $ty {
+            type As = &'a mut $ty;
+            fn body(self) -> &'a mut $ty {
+                self
+            }
+        }
+    )*};
+}
+
+body_by_value!(
+    bool,
+    Uint,
+    Int,
+    Offset,
+    MaybeOffset,
+    FdNumber,
+    Token,
+    WaitId
+);
+body_by_reference!(
+    Data, Dir, Fd, PathArg, Paths, Sink, SinkEach, Sinks, Target, Views, Offsets, TimeArg, I32Out,
+    I64Out, U64Out
+);
+
+impl<'a, C: Choice> Body<'a> for &'a mut Pick<C> {
+    type As = &'a mut Pick<C>;
+    fn body(self) -> Self::As {
+        self
+    }
 }

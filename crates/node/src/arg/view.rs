@@ -229,6 +229,70 @@ impl RawView {
     }
 }
 
+/// Memory of an environment's own that synchronous calls fill when no array
+/// is passed (`undefined`): an `ArrayBuffer` made by the addon as it loads
+/// (V8's memory, not external), held for the environment's life, which the
+/// TypeScript layer reads the results from. It saves finding a typed array's
+/// memory through Node-API on every call. Never used by a call on another
+/// thread: JavaScript could read it between that call's settling and its
+/// promise's continuation.
+pub(crate) struct Scratch {
+    buffer: sys::napi_ref,
+    data: *mut u8,
+    len: usize,
+}
+
+/// How many bytes the scratch memory has: a `statx` layout, with room.
+pub(crate) const SCRATCH_BYTES: usize = INLINE_ELEMENTS * 8;
+
+impl Scratch {
+    /// Makes the memory, returning it and its `ArrayBuffer`.
+    ///
+    /// # Safety
+    ///
+    /// `env` is the current callback's (the module's initialisation).
+    pub(crate) unsafe fn new(env: sys::napi_env) -> napi::Result<(Self, sys::napi_value)> {
+        let (mut buffer, mut data) = (ptr::null_mut(), ptr::null_mut());
+        // SAFETY: per this function's contract; the out pointers are valid.
+        check_status!(unsafe {
+            sys::napi_create_arraybuffer(env, SCRATCH_BYTES, &mut data, &mut buffer)
+        })?;
+        let mut reference = ptr::null_mut();
+        // SAFETY: `buffer` was just made; a count of 1 keeps it for good.
+        check_status!(unsafe { sys::napi_create_reference(env, buffer, 1, &mut reference) })?;
+        Ok((
+            Self {
+                buffer: reference,
+                data: data.cast(),
+                len: SCRATCH_BYTES,
+            },
+            buffer,
+        ))
+    }
+
+    /// The memory, for a synchronous call, unless its buffer has been
+    /// detached (only code that reaches into the addon itself could).
+    ///
+    /// # Safety
+    ///
+    /// `env` is the current callback's, the environment that made this.
+    pub(crate) unsafe fn view(&self, env: sys::napi_env) -> napi::Result<RawView> {
+        let (mut buffer, mut detached) = (ptr::null_mut(), false);
+        // SAFETY: per this function's contract.
+        check_status!(unsafe { sys::napi_get_reference_value(env, self.buffer, &mut buffer) })?;
+        // SAFETY: `buffer` is the ArrayBuffer made in `new`.
+        check_status!(unsafe { sys::napi_is_detached_arraybuffer(env, buffer, &mut detached) })?;
+        if detached {
+            return Err(invalid_arg("sysix's own scratch memory was detached"));
+        }
+        Ok(RawView {
+            data: self.data,
+            len: self.len,
+            shared: false,
+        })
+    }
+}
+
 /// A strong reference to a view, so that a call on another thread can find
 /// it again as it settles, on the main thread; deleted there when dropped.
 pub(crate) struct ViewRef {
@@ -612,12 +676,17 @@ macro_rules! out_array {
 
         impl Arg for $name {
             fn ts() -> Cow<'static, str> {
-                $ts.into()
+                concat!($ts, " | undefined").into()
             }
 
             unsafe fn sync(env: sys::napi_env, value: sys::napi_value) -> napi::Result<Self> {
-                // SAFETY: per `Arg::sync`'s contract.
-                let view = unsafe { raw_view(env, value, $element) }?;
+                let view = if super::value_type(env, value)? == napi::ValueType::Undefined {
+                    // SAFETY: per `Arg::sync`'s contract.
+                    unsafe { crate::env::scratch(env)? }
+                } else {
+                    // SAFETY: per `Arg::sync`'s contract.
+                    unsafe { raw_view(env, value, $element) }?
+                };
                 Ok(Self { values: Values::zeroed(view.len / std::mem::size_of::<$elem>()), dest: Dest::Now(view) })
             }
 

@@ -38,13 +38,15 @@ macro_rules! bindings {
     // The body, as one function of all the arguments, which returns them
     // with the result so that they can be settled.
     (@run ($($arg:ident: $ty:ty),*) -> $out:ty $body:block) => {
+        // The arguments by reference: they stay where they were made (some
+        // hold their bytes inline, and a move of them is a copy), and are
+        // settled from there. Plain values are copied out for the body.
         #[allow(unused_mut, unused_variables, clippy::let_unit_value, clippy::redundant_closure_call)]
-        pub(super) fn run(args: ($($ty,)*)) -> (($($ty,)*), sysix_core::Result<$out>) {
-            let ($(mut $arg,)*) = args;
-            // A closure, so that the body may `return` and use `?`; it
-            // borrows the arguments, which are then handed back.
-            let result = (|| -> sysix_core::Result<$out> { $body })();
-            (($($arg,)*), result)
+        pub(super) fn run(args: &mut ($($ty,)*)) -> sysix_core::Result<$out> {
+            let ($($arg,)*) = args;
+            $(let mut $arg = $crate::arg::Body::body($arg);)*
+            // A closure, so that the body may `return` and use `?`.
+            (|| -> sysix_core::Result<$out> { $body })()
         }
 
         #[allow(unused_variables)]
@@ -77,7 +79,8 @@ macro_rules! bindings {
         ) -> napi::sys::napi_value {
             let work = |js: &napi::Env| {
                 $crate::bindings!(@convert env info None; $($arg: $ty),*);
-                let (mut args, result) = run(($($arg,)*));
+                let mut args = ($($arg,)*);
+                let result = run(&mut args);
                 $crate::bind::finish(js, &mut args, settle, result)
             };
             // SAFETY: Node-API calls this with the callback's env.

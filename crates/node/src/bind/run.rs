@@ -92,7 +92,7 @@ impl ToNapiValue for Raw {
 /// and converted on the main thread as the promise settles.
 struct Pooled<A, O> {
     args: Option<A>,
-    run: fn(A) -> (A, sysix_core::Result<O>),
+    run: fn(&mut A) -> sysix_core::Result<O>,
     settle: fn(&mut A, sys::napi_env, Option<usize>) -> napi::Result<()>,
 }
 
@@ -105,10 +105,8 @@ impl<A: Send + 'static, O: Output> Task for Pooled<A, O> {
     type JsValue = Raw;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
-        // The arguments come back with the result, for `resolve` to settle.
-        let (args, result) = (self.run)(self.args.take().ok_or_else(ran_twice)?);
-        self.args = Some(args);
-        Ok(result)
+        // The arguments stay in the task, for `resolve` to settle.
+        Ok((self.run)(self.args.as_mut().ok_or_else(ran_twice)?))
     }
 
     fn resolve(&mut self, env: Env, result: Self::Output) -> napi::Result<Raw> {
@@ -129,7 +127,7 @@ impl<A: Send + 'static, O: Output> Task for Pooled<A, O> {
 pub(crate) fn start_promise<A: Send + 'static, O: Output>(
     env: &Env,
     args: A,
-    run: fn(A) -> (A, sysix_core::Result<O>),
+    run: fn(&mut A) -> sysix_core::Result<O>,
     settle: fn(&mut A, sys::napi_env, Option<usize>) -> napi::Result<()>,
 ) -> napi::Result<sys::napi_value> {
     let task = napi::bindgen_prelude::AsyncTask::new(Pooled {
