@@ -652,7 +652,7 @@ export declare function writeFileAtomic(path: string | Uint8Array, data: ArrayBu
  * `statx` of each path, relative to `dir`: fills `out` (`STATX_LEN`
  * slots a path, the `StatxSlot` layout) and gives each path's outcome.
  */
-export declare function statxMany(dir: FdLike, paths: Array<string | Uint8Array>, mask: number, follow: boolean, sync: number, out: BigInt64Array | undefined): Promise<Array<number | Error>>
+export declare function statxMany(dir: FdLike, paths: Array<string | Uint8Array> | string, mask: number, follow: boolean, sync: number, out: BigInt64Array | undefined): Promise<Array<number | Error>>
 
 /**
  * `pread` into each view at its position: the bytes each read, or its error.

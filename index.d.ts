@@ -1442,8 +1442,8 @@ export interface Statx {
 	dioMemAlign: number | null;
 	/** The file-offset alignment direct I/O needs, or `null` where not reported. */
 	dioOffsetAlign: number | null;
-	/** The `STATX_ATTR_*` flags. */
-	attributes: StatxAttributes;
+	/** The `STATX_ATTR_*` flags: a frozen object, shared by results with the same flags. */
+	attributes: Readonly<StatxAttributes>;
 }
 /** Options of {@link statxSync}. */
 export interface StatxOptions {

@@ -25,8 +25,16 @@ export function eachOf<T>(value: unknown, name: string, each: (element: unknown,
 /** What the binding gives for each request of a batch: a count, or the request's error. */
 type Outcome = number | SystemError
 
-/** The paths of a batch, checked as every path is. */
-export const toPaths = (paths: unknown): (string | Uint8Array)[] => eachOf(paths, 'paths', toPath)
+/**
+ * The paths of a batch, checked as every path is; when every one is a
+ * string (nearly always), joined by NULs into one string, which the binding
+ * reads in one call and splits (no path holds a NUL: `toPath` refuses one).
+ */
+export function toPaths(paths: unknown): { list: (string | Uint8Array)[]; arg: string | (string | Uint8Array)[] } {
+  const list = eachOf(paths, 'paths', toPath)
+  const strings = list.length > 0 && list.every((path) => typeof path === 'string')
+  return { list, arg: strings ? list.join('\u0000') : list }
+}
 
 /**
  * @internal Runs the binding's `statxMany` and hands each layout of its
@@ -34,12 +42,12 @@ export const toPaths = (paths: unknown): (string | Uint8Array)[] => eachOf(paths
  */
 export async function statxEach<T>(
   call: typeof native.statxMany,
-  paths: (string | Uint8Array)[],
+  paths: ReturnType<typeof toPaths>,
   [dir, mask, follow, sync]: readonly [FdLike, number, boolean, number],
   read: (out: BigInt64Array, words: Uint32Array, base: number) => T,
 ): Promise<(T | SystemError)[]> {
-  const out = new BigInt64Array(paths.length * STATX_LEN)
-  const outcomes = (await call(dir, paths, mask, follow, sync, out)) as Outcome[]
+  const out = new BigInt64Array(paths.list.length * STATX_LEN)
+  const outcomes = (await call(dir, paths.arg, mask, follow, sync, out)) as Outcome[]
   const words = wordsOf(out)
   const results = new Array<T | SystemError>(outcomes.length)
   for (let i = 0; i < outcomes.length; i++) {

@@ -103,7 +103,9 @@ impl Arg for PathArg {
 }
 
 /// Paths, one a request of a batch: their bytes one after another, each
-/// NUL-terminated, in one allocation.
+/// NUL-terminated, in one allocation. JavaScript passes an array of paths,
+/// or, when every path is a string, one string of them all joined by NULs
+/// (which no path can hold), read in one call.
 pub(crate) struct Paths {
     bytes: Vec<u8>,
     /// Where each path starts in `bytes`.
@@ -133,10 +135,20 @@ impl Paths {
 
 impl Arg for Paths {
     fn ts() -> Cow<'static, str> {
-        "Array<string | Uint8Array>".into()
+        "Array<string | Uint8Array> | string".into()
     }
 
     unsafe fn sync(env: sys::napi_env, value: sys::napi_value) -> napi::Result<Self> {
+        if value_type(env, value)? == ValueType::String {
+            // Every path a string: all of them joined by NULs, read at once.
+            // SAFETY: `value` is a string of this environment.
+            let joined = unsafe { String::from_napi_value(env, value) }?;
+            let mut bytes = joined.into_bytes();
+            let mut starts = vec![0];
+            starts.extend(bytes.iter().enumerate().filter(|(_, &b)| b == 0).map(|(i, _)| i + 1));
+            bytes.push(0);
+            return Ok(Paths { bytes, starts });
+        }
         let mut paths = Paths {
             bytes: Vec::new(),
             starts: Vec::new(),
