@@ -145,7 +145,13 @@ impl Arg for Paths {
             let joined = unsafe { String::from_napi_value(env, value) }?;
             let mut bytes = joined.into_bytes();
             let mut starts = vec![0];
-            starts.extend(bytes.iter().enumerate().filter(|(_, &b)| b == 0).map(|(i, _)| i + 1));
+            starts.extend(
+                bytes
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, &b)| b == 0)
+                    .map(|(i, _)| i + 1),
+            );
             bytes.push(0);
             return Ok(Paths { bytes, starts });
         }
