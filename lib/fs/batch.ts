@@ -123,8 +123,8 @@ function requestsOf(requests: unknown): [View[], (number | bigint)[]] {
  *
  * Resolves to one entry a request, in order: the bytes it read (fewer than
  * its view's length at the end of the file), or the error it alone failed
- * with (`syscall` `'pread'`). For regular files and block devices: a read
- * of a pipe or socket can wait without end.
+ * with (`syscall` `'pread'`). A pipe, socket or terminal has no positions:
+ * each request fails with `ESPIPE`, as `pread` does, and its data is left.
  *
  * @example
  * ```ts

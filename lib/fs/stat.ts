@@ -143,19 +143,25 @@ function time(out: BigInt64Array, fit: boolean, base: number, ns: number, sec: n
  * fewer for the garbage collector).
  */
 function attributesOf(set: number, known: number): StatxAttributes {
-  const key = known * 2 ** 32 + set
-  let attributes = ATTRIBUTES.get(key)
+  let bySet = ATTRIBUTES.get(known)
+  if (bySet === undefined) {
+    bySet = new Map()
+    if (ATTRIBUTES.size < MAX_ATTRIBUTE_SETS) {
+      ATTRIBUTES.set(known, bySet)
+    }
+  }
+  let attributes = bySet.get(set)
   if (attributes === undefined) {
     attributes = Object.freeze(newAttributes(set, known))
-    if (ATTRIBUTES.size < MAX_ATTRIBUTE_SETS) {
-      ATTRIBUTES.set(key, attributes)
+    if (bySet.size < MAX_ATTRIBUTE_SETS) {
+      bySet.set(set, attributes)
     }
   }
   return attributes
 }
 
-/** The attribute objects made so far, by their flags. */
-const ATTRIBUTES = new Map<number, StatxAttributes>()
+/** The attribute objects made so far, by the flags known, then the flags set (each a 32-bit number). */
+const ATTRIBUTES = new Map<number, Map<number, StatxAttributes>>()
 
 /** How many combinations are kept (every one a filesystem supports is far fewer). */
 const MAX_ATTRIBUTE_SETS = 256

@@ -29,6 +29,16 @@ use rustix::mm::{mmap, munmap, MapFlags, ProtFlags};
 /// kernel's default), so it never overflows.
 const ENTRIES: u32 = 256;
 
+/// The most kernel worker threads (io-wq) a ring may start for entries
+/// that can block (every `statx` is one), bounded and unbounded: without a
+/// cap the kernel may start one an entry in flight, each a task counted
+/// against `pids.max` and `RLIMIT_NPROC`.
+const MAX_WORKERS: [u32; 2] = [8, 8];
+
+/// How many times in a row `io_uring_enter` may say `EAGAIN`/`EBUSY` with
+/// nothing in flight to wait for before the batch gives up on the ring.
+const MAX_RETRIES: u32 = 64;
+
 /// One mapping of the ring's memory, unmapped when dropped.
 struct Mapping {
     base: NonNull<c_void>,
@@ -177,6 +187,18 @@ impl Ring {
             unsafe { array.add(i as usize).write(i) };
         }
         let sqes = sqe_map.at(0);
+        let mut workers = MAX_WORKERS;
+        // SAFETY: the ring's own descriptor; the argument is two u32s, which
+        // the kernel reads and overwrites with the previous limits. Kernels
+        // before 5.15 refuse it, and keep their own limits.
+        let _ = unsafe {
+            rustix::io_uring::io_uring_register(
+                &fd,
+                rustix::io_uring::IoringRegisterOp::RegisterIowqMaxWorkers,
+                workers.as_mut_ptr().cast(),
+                2,
+            )
+        };
         rings.push(sq_ring);
         rings.extend(cq_ring);
         rings.push(sqe_map);
@@ -206,6 +228,7 @@ impl Ring {
         let mut next = 0;
         let mut in_flight = 0u32;
         let mut unsubmitted = 0u32;
+        let mut retries = 0;
         while next < entries.len() || in_flight > 0 {
             // Fill the free slots: at most `entries` are in flight, so the
             // queue (and the completion queue, twice as long) has room.
@@ -228,10 +251,28 @@ impl Ring {
             match unsafe {
                 io_uring_enter(&self.fd, unsubmitted, wait, IoringEnterFlags::GETEVENTS)
             } {
-                Ok(submitted) => unsubmitted -= submitted.min(unsubmitted),
-                // A signal, or the kernel short of memory for a moment: reap
-                // what is done, then go on.
-                Err(Errno::INTR | Errno::AGAIN | Errno::BUSY) => {}
+                Ok(submitted) => {
+                    unsubmitted -= submitted.min(unsubmitted);
+                    retries = 0;
+                }
+                // A signal: go on.
+                Err(Errno::INTR) => {}
+                // The kernel short of memory for requests: wait for one in
+                // flight to finish, or, with none, retry a few times only.
+                Err(errno @ (Errno::AGAIN | Errno::BUSY)) => {
+                    if in_flight > unsubmitted {
+                        // SAFETY: as above; submits nothing.
+                        let _ =
+                            unsafe { io_uring_enter(&self.fd, 0, 1, IoringEnterFlags::GETEVENTS) };
+                    } else {
+                        retries += 1;
+                        if retries > MAX_RETRIES {
+                            self.drain(entries, 0);
+                            return Err(errno);
+                        }
+                        std::thread::yield_now();
+                    }
+                }
                 Err(errno) => {
                     // What was never submitted stays unsubmitted (the ring
                     // is dropped); what was must finish before its memory

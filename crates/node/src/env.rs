@@ -55,6 +55,8 @@ impl Gate {
 #[napi(module_exports)]
 pub fn init(mut exports: Object, env: Env) -> napi::Result<()> {
     crate::bind::register(&env, &exports)?;
+    // On the main thread, before any batch runs on a pool thread.
+    sysix_core::fs::batch::read_environment();
     // SAFETY: `env` is the module's, as it is initialised.
     let (scratch, buffer) = unsafe { Scratch::new(env.raw()) }?;
     // SAFETY: `buffer` is a value of this environment, made just now.

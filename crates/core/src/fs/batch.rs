@@ -38,10 +38,19 @@ pub enum Engine {
 }
 
 /// Whether io_uring may be tried at all: not when `SYSIX_IO_URING` is `0`
-/// (as libuv's `UV_USE_IO_URING=0`), read once.
+/// (as libuv's `UV_USE_IO_URING=0`), read once. The binding reads it as it
+/// loads, on the main thread ([`read_environment`]): reading the
+/// environment on a pool thread could race JavaScript setting a variable.
 fn allowed() -> bool {
-    static ALLOWED: OnceLock<bool> = OnceLock::new();
     *ALLOWED.get_or_init(|| std::env::var_os("SYSIX_IO_URING").is_none_or(|value| value != "0"))
+}
+
+static ALLOWED: OnceLock<bool> = OnceLock::new();
+
+/// Reads `SYSIX_IO_URING`, once: call it on the thread that owns the
+/// environment (the binding does, as it loads).
+pub fn read_environment() {
+    allowed();
 }
 
 /// Whether batches can use io_uring here, and if not, why: the error a
@@ -211,13 +220,36 @@ pub struct Write<'a> {
     pub offset: u64,
 }
 
+/// Whether every entry's descriptor is a file a position means something
+/// for (a regular file or a block device). io_uring reads and writes a
+/// pipe, socket or terminal at its current position, where `pread` and
+/// `pwrite` fail with `ESPIPE`: batches on anything else take the loop,
+/// which gives the system calls' own results.
+fn positioned(entries: &[IoEntry]) -> bool {
+    let mut checked = None;
+    entries.iter().all(|entry| {
+        if checked == Some(entry.fd) {
+            return true;
+        }
+        checked = Some(entry.fd);
+        // SAFETY: the entry's descriptor, borrowed by the batch for its length.
+        let fd = unsafe { BorrowedFd::borrow_raw(entry.fd) };
+        rustix::fs::fstat(fd).is_ok_and(|stat| {
+            matches!(
+                rustix::fs::FileType::from_raw_mode(stat.st_mode as _),
+                rustix::fs::FileType::RegularFile | rustix::fs::FileType::BlockDevice
+            )
+        })
+    })
+}
+
 /// Runs the entries, on the ring or else each by `fallback`, into results.
 fn run_io(
     mut entries: Vec<IoEntry>,
     mut fallback: impl FnMut(usize) -> Result<usize>,
     syscall: &'static str,
 ) -> (Vec<Result<usize>>, Engine) {
-    let engine = if on_ring(&mut entries) {
+    let engine = if positioned(&entries) && on_ring(&mut entries) {
         Engine::IoUring
     } else {
         Engine::Loop
@@ -383,20 +415,33 @@ mod tests {
             assert_eq!(read[i].as_ref().unwrap(), &100);
             assert_eq!(buffers[i], chunks[i]);
         }
-        // A read that fails fails alone, with the call's name.
-        let pipe = crate::pipe::pipe(rustix::pipe::PipeFlags::empty()).unwrap();
+        // A pipe has no positions: ESPIPE, as pread gives, not the pipe's
+        // data (io_uring would read it at its current position), and a
+        // write is refused the same way.
+        let (reader, writer) = crate::pipe::pipe(rustix::pipe::PipeFlags::empty()).unwrap();
+        rustix::io::write(&writer, b"data").unwrap();
         let mut one = [0u8; 4];
-        let (failed, _) = pread_many(&mut [Read {
-            fd: pipe.1.as_fd(),
+        let (failed, engine) = pread_many(&mut [Read {
+            fd: reader.as_fd(),
             buffer: IoSliceMut::new(&mut one),
             offset: 0,
         }]);
         let failed = failed[0].as_ref().unwrap_err();
-        assert_eq!(failed.syscall, "pread");
-        assert!(
-            matches!(failed.errno, Errno::SPIPE | Errno::BADF),
-            "{failed:?}"
+        assert_eq!(
+            (failed.errno, failed.syscall, engine),
+            (Errno::SPIPE, "pread", Engine::Loop)
         );
+        assert_eq!(
+            rustix::io::read(&reader, &mut one).unwrap(),
+            4,
+            "the data is still there"
+        );
+        let (failed, _) = pwrite_many(&[Write {
+            fd: writer.as_fd(),
+            buffer: b"more",
+            offset: 0,
+        }]);
+        assert_eq!(failed[0].as_ref().unwrap_err().errno, Errno::SPIPE);
         fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -166,6 +166,14 @@ fn element_ts(element: Element) -> &'static str {
 }
 
 impl RawView {
+    /// The first `len` bytes of the memory at most.
+    fn first(self, len: usize) -> Self {
+        Self {
+            len: self.len.min(len),
+            ..self
+        }
+    }
+
     /// A copy of the bytes.
     ///
     /// # Safety
@@ -682,7 +690,10 @@ macro_rules! out_array {
             unsafe fn sync(env: sys::napi_env, value: sys::napi_value) -> napi::Result<Self> {
                 let view = if super::value_type(env, value)? == napi::ValueType::Undefined {
                     // SAFETY: per `Arg::sync`'s contract.
-                    unsafe { crate::env::scratch(env)? }
+                    let scratch = unsafe { crate::env::scratch(env)? };
+                    // As many elements as fit inline (an Int32Array view of
+                    // the memory has more), so that nothing is allocated.
+                    scratch.first(INLINE_ELEMENTS * std::mem::size_of::<$elem>())
                 } else {
                     // SAFETY: per `Arg::sync`'s contract.
                     unsafe { raw_view(env, value, $element) }?
