@@ -7,7 +7,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use napi::bindgen_prelude::{FnArgs, Function, JsObjectValue, Object, Unknown};
+use napi::bindgen_prelude::{FnArgs, Function, JsObjectValue, Object};
 use napi::{Env, JsValue};
 use napi_derive::napi;
 use sysix_core::fd::registry::{self, Owner};
@@ -53,15 +53,18 @@ impl Gate {
 /// exits). Waits first: they lease descriptors, whose close then follows the
 /// end of each wait.
 #[napi(module_exports)]
-pub fn init(mut exports: Object, env: Env) -> napi::Result<()> {
+pub fn init(exports: Object, env: Env) -> napi::Result<()> {
     crate::bind::register(&env, &exports)?;
     // On the main thread, before any batch runs on a pool thread.
     sysix_core::fs::batch::read_environment();
     // SAFETY: `env` is the module's, as it is initialised.
     let (scratch, buffer) = unsafe { Scratch::new(env.raw()) }?;
-    // SAFETY: `buffer` is a value of this environment, made just now.
-    exports.set_named_property("scratch", unsafe {
-        Unknown::from_raw_unchecked(env.raw(), buffer)
+    // A C literal, NUL-terminated, so that scripts/cross/check.mjs finds the
+    // name in the addon, as it finds the calls'.
+    // SAFETY: `exports` and `buffer` are values of this environment, and the
+    // name a C string.
+    napi::check_status!(unsafe {
+        napi::sys::napi_set_named_property(env.raw(), exports.raw(), c"scratch".as_ptr(), buffer)
     })?;
     let owner = Owner::new();
     let gate = Gate::default();
